@@ -1,0 +1,95 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from apps.common.models import TimeStampedModel
+from apps.exercises.models import DoseKind
+from apps.exercises.rules import format_dose
+
+PAIN_VALIDATORS = [MinValueValidator(0), MaxValueValidator(10)]
+
+
+class Program(TimeStampedModel):
+    """A home-exercise program. One is active per patient; ended ones are kept as history."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        ENDED = "ended", "Ended"
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.CASCADE, related_name="programs"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(max_length=120, default="Home program")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
+    sessions_per_week = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(14)]
+    )
+    start_date = models.DateField()
+    review_date = models.DateField()
+    pain_ceiling = models.PositiveSmallIntegerField(
+        default=3, validators=PAIN_VALIDATORS,
+        help_text="Highest acceptable pain during and 24 h after (0–10). Above it is red.",
+    )
+    green_max = models.PositiveSmallIntegerField(
+        default=2, validators=PAIN_VALIDATORS,
+        help_text="Highest pain that still counts as green. Between this and the ceiling is yellow.",
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start_date", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient"], condition=Q(status="active"), name="one_active_program_per_patient"
+            ),
+            models.CheckConstraint(
+                condition=Q(review_date__gte=F("start_date")), name="program_review_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(pain_ceiling__lte=10) & Q(green_max__lte=F("pain_ceiling")),
+                name="program_bands_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(sessions_per_week__gte=1), name="program_sessions_per_week_gte_1"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.start_date:%d %b %Y})"
+
+
+class PrescribedExercise(TimeStampedModel):
+    """An exercise of a program with its dose; a later edit never rewrites past logs."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="items")
+    exercise = models.ForeignKey("exercises.Exercise", on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveSmallIntegerField(default=0)
+    dose_kind = models.CharField(max_length=16, choices=DoseKind.choices)
+    sets = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(10)])
+    target_low = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    target_high = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    rep_hold_seconds = models.PositiveSmallIntegerField(null=True, blank=True)
+    notes = models.CharField(max_length=300, blank=True)
+    caution_acknowledged = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_low__lte=F("target_high")), name="prescribed_target_low_lte_high"
+            ),
+            models.CheckConstraint(condition=Q(sets__gte=1), name="prescribed_sets_gte_1"),
+        ]
+
+    def __str__(self):
+        return f"{self.exercise.name}: {self.dose_text}"
+
+    @property
+    def dose_text(self) -> str:
+        return format_dose(
+            self.dose_kind, self.sets, self.target_low, self.target_high, self.rep_hold_seconds
+        )
