@@ -48,7 +48,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         Clinic, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
     )
     timezone = models.CharField(
-        max_length=64, default="UTC", validators=[validate_timezone],
+        max_length=64,
+        default="UTC",
+        validators=[validate_timezone],
         help_text="Dates and reminder times are shown in this zone.",
     )
     is_active = models.BooleanField(default=True)

@@ -6,7 +6,9 @@ from django.core.exceptions import ValidationError
 
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"“{value}” is not a known time zone (use a name like Europe/London).")
+        raise ValidationError(
+            f"“{value}” is not a known time zone (use a name like Europe/London)."
+        )
 
 
 def timezone_choices() -> list[tuple[str, str]]:

@@ -3,6 +3,8 @@ from django.db.models import Q
 
 from apps.common.models import TimeStampedModel
 
+from .rules import format_dose
+
 
 class Region(models.TextChoices):
     HIP = "hip", "Hip"
@@ -51,8 +53,12 @@ class Exercise(TimeStampedModel):
     """One level of a progression, or a clinic's own exercise (``clinic`` set, private to it)."""
 
     clinic = models.ForeignKey(
-        "accounts.Clinic", null=True, blank=True, on_delete=models.CASCADE,
-        related_name="exercises", help_text="Empty for the shared library.",
+        "accounts.Clinic",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="exercises",
+        help_text="Empty for the shared library.",
     )
     progression = models.ForeignKey(
         Progression, null=True, blank=True, on_delete=models.PROTECT, related_name="exercises"
@@ -77,7 +83,8 @@ class Exercise(TimeStampedModel):
         ordering = ["progression__order", "level", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["progression", "level"], condition=Q(clinic__isnull=True),
+                fields=["progression", "level"],
+                condition=Q(clinic__isnull=True),
                 name="library_one_exercise_per_level",
             ),
             models.UniqueConstraint(
@@ -92,6 +99,16 @@ class Exercise(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    @property
+    def default_dose_text(self) -> str:
+        return format_dose(
+            self.dose_kind,
+            self.default_sets,
+            self.default_target_low,
+            self.default_target_high,
+            self.default_rep_hold_seconds,
+        )
 
     def caution_labels(self) -> list[str]:
         return [Caution(c).label for c in self.cautions if c in Caution.values]

@@ -21,7 +21,9 @@ def _pain_check(field: str, name: str, *, nullable: bool = False) -> models.Chec
 class Workout(TimeStampedModel):
     """One home session. ``light`` is stored (not only derived) so the database can aggregate it."""
 
-    patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="workouts")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.CASCADE, related_name="workouts"
+    )
     program = models.ForeignKey(
         "programs.Program", null=True, on_delete=models.SET_NULL, related_name="workouts"
     )
@@ -56,7 +58,10 @@ class Workout(TimeStampedModel):
 
     def traffic_light(self) -> str:
         return traffic_light(
-            self.pain_during, self.followup_pain, ceiling=self.pain_ceiling, green_max=self.green_max
+            self.pain_during,
+            self.followup_pain,
+            ceiling=self.pain_ceiling,
+            green_max=self.green_max,
         )
 
     @property
@@ -90,7 +95,9 @@ class ExerciseResult(models.Model):
     sets_done = models.PositiveSmallIntegerField(default=0)
     skipped = models.BooleanField(default=False)
     skip_reason = models.CharField(max_length=16, choices=SkipReason.choices, blank=True)
-    pain_during = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_VALIDATORS)
+    pain_during = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=PAIN_VALIDATORS
+    )
     note = models.CharField(max_length=500, blank=True)
 
     class Meta:
@@ -108,7 +115,10 @@ class ExerciseResult(models.Model):
     @property
     def prescribed_text(self) -> str:
         return format_dose(
-            self.dose_kind, self.prescribed_sets, self.prescribed_low, self.prescribed_high,
+            self.dose_kind,
+            self.prescribed_sets,
+            self.prescribed_low,
+            self.prescribed_high,
             self.prescribed_rep_hold_seconds,
         )
 
@@ -166,6 +176,8 @@ class Activity(TimeStampedModel):
 
     def traffic_light(self) -> str:
         return traffic_light(
-            self.pain_during, self.next_day_soreness,
-            ceiling=self.pain_ceiling, green_max=self.green_max,
+            self.pain_during,
+            self.next_day_soreness,
+            ceiling=self.pain_ceiling,
+            green_max=self.green_max,
         )

@@ -23,9 +23,7 @@ def rating_light(pain: int, *, ceiling: int, green_max: int) -> Light:
     return Light.RED
 
 
-def traffic_light(
-    pain_during: int, pain_24h: int | None, *, ceiling: int, green_max: int
-) -> Light:
+def traffic_light(pain_during: int, pain_24h: int | None, *, ceiling: int, green_max: int) -> Light:
     """A session's light is the worse of its in-session and 24-hour ratings.
 
     A session that was green while doing it but red the next morning is red: the 24-hour check
@@ -53,9 +51,7 @@ def adherence(done: int, prescribed: int) -> float | None:
     return min(done / prescribed, 1.0)
 
 
-def prescribed_sessions(
-    sessions_per_week: int, window_days: int, active_days: int
-) -> int:
+def prescribed_sessions(sessions_per_week: int, window_days: int, active_days: int) -> int:
     """Sessions expected in a window, pro-rated when the program ran for only part of it."""
     active_days = max(0, min(active_days, window_days))
     return round(sessions_per_week * active_days / 7)

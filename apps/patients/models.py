@@ -28,7 +28,9 @@ class Patient(TimeStampedModel):
     date_of_birth = models.DateField()
     condition = models.CharField(max_length=32, choices=Condition.choices)
     diagnosis = models.CharField(
-        max_length=300, blank=True, help_text="Free-text diagnosis, e.g. “cam-type FAI, labral tear”."
+        max_length=300,
+        blank=True,
+        help_text="Free-text diagnosis, e.g. “cam-type FAI, labral tear”.",
     )
     affected_side = models.CharField(max_length=8, choices=Side.choices)
     reminder_time = models.TimeField(

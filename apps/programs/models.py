@@ -31,12 +31,14 @@ class Program(TimeStampedModel):
     start_date = models.DateField()
     review_date = models.DateField()
     pain_ceiling = models.PositiveSmallIntegerField(
-        default=3, validators=PAIN_VALIDATORS,
+        default=3,
+        validators=PAIN_VALIDATORS,
         help_text="Highest acceptable pain during and 24 h after (0–10). Above it is red.",
     )
     green_max = models.PositiveSmallIntegerField(
-        default=2, validators=PAIN_VALIDATORS,
-        help_text="Highest pain that still counts as green. Between this and the ceiling is yellow.",
+        default=2,
+        validators=PAIN_VALIDATORS,
+        help_text="Highest pain that still counts as green; up to the ceiling is yellow.",
     )
     ended_at = models.DateTimeField(null=True, blank=True)
 
@@ -44,7 +46,9 @@ class Program(TimeStampedModel):
         ordering = ["-start_date", "-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["patient"], condition=Q(status="active"), name="one_active_program_per_patient"
+                fields=["patient"],
+                condition=Q(status="active"),
+                name="one_active_program_per_patient",
             ),
             models.CheckConstraint(
                 condition=Q(review_date__gte=F("start_date")), name="program_review_after_start"
@@ -69,7 +73,9 @@ class PrescribedExercise(TimeStampedModel):
     exercise = models.ForeignKey("exercises.Exercise", on_delete=models.PROTECT, related_name="+")
     order = models.PositiveSmallIntegerField(default=0)
     dose_kind = models.CharField(max_length=16, choices=DoseKind.choices)
-    sets = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(10)])
+    sets = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
     target_low = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
     target_high = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
     rep_hold_seconds = models.PositiveSmallIntegerField(null=True, blank=True)

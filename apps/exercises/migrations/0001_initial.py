@@ -5,51 +5,143 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Progression',
+            name="Progression",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True)),
-                ('name', models.CharField(max_length=100)),
-                ('region', models.CharField(choices=[('hip', 'Hip'), ('trunk', 'Trunk'), ('functional', 'Functional'), ('running', 'Running')], max_length=16)),
-                ('description', models.TextField(blank=True)),
-                ('order', models.PositiveSmallIntegerField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(unique=True)),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "region",
+                    models.CharField(
+                        choices=[
+                            ("hip", "Hip"),
+                            ("trunk", "Trunk"),
+                            ("functional", "Functional"),
+                            ("running", "Running"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("description", models.TextField(blank=True)),
+                ("order", models.PositiveSmallIntegerField()),
             ],
             options={
-                'ordering': ['order'],
+                "ordering": ["order"],
             },
         ),
         migrations.CreateModel(
-            name='Exercise',
+            name="Exercise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('level', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('slug', models.SlugField(max_length=120)),
-                ('name', models.CharField(max_length=150)),
-                ('region', models.CharField(choices=[('hip', 'Hip'), ('trunk', 'Trunk'), ('functional', 'Functional'), ('running', 'Running')], max_length=16)),
-                ('instructions', models.TextField()),
-                ('dose_kind', models.CharField(choices=[('reps', 'Sets × reps'), ('hold', 'Sets × seconds held'), ('duration', 'Minutes per session')], max_length=16)),
-                ('default_sets', models.PositiveSmallIntegerField()),
-                ('default_target_low', models.PositiveSmallIntegerField(help_text='Reps per set, seconds per hold, or minutes per session (lower end).')),
-                ('default_target_high', models.PositiveSmallIntegerField()),
-                ('default_rep_hold_seconds', models.PositiveSmallIntegerField(blank=True, help_text='Isometric hold at the top of each rep, in seconds.', null=True)),
-                ('cautions', models.JSONField(blank=True, default=list)),
-                ('clinic', models.ForeignKey(blank=True, help_text='Empty for the shared library.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='exercises', to='accounts.clinic')),
-                ('progression', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='exercises', to='exercises.progression')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("level", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("slug", models.SlugField(max_length=120)),
+                ("name", models.CharField(max_length=150)),
+                (
+                    "region",
+                    models.CharField(
+                        choices=[
+                            ("hip", "Hip"),
+                            ("trunk", "Trunk"),
+                            ("functional", "Functional"),
+                            ("running", "Running"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("instructions", models.TextField()),
+                (
+                    "dose_kind",
+                    models.CharField(
+                        choices=[
+                            ("reps", "Sets × reps"),
+                            ("hold", "Sets × seconds held"),
+                            ("duration", "Minutes per session"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("default_sets", models.PositiveSmallIntegerField()),
+                (
+                    "default_target_low",
+                    models.PositiveSmallIntegerField(
+                        help_text="Reps per set, seconds per hold, or minutes per session (lower end)."
+                    ),
+                ),
+                ("default_target_high", models.PositiveSmallIntegerField()),
+                (
+                    "default_rep_hold_seconds",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Isometric hold at the top of each rep, in seconds.",
+                        null=True,
+                    ),
+                ),
+                ("cautions", models.JSONField(blank=True, default=list)),
+                (
+                    "clinic",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty for the shared library.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="exercises",
+                        to="accounts.clinic",
+                    ),
+                ),
+                (
+                    "progression",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="exercises",
+                        to="exercises.progression",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['progression__order', 'level', 'name'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('clinic__isnull', True)), fields=('progression', 'level'), name='library_one_exercise_per_level'), models.UniqueConstraint(condition=models.Q(('clinic__isnull', True)), fields=('slug',), name='library_unique_slug'), models.CheckConstraint(condition=models.Q(('default_target_low__lte', models.F('default_target_high'))), name='exercise_target_low_lte_high'), models.CheckConstraint(condition=models.Q(('default_sets__gte', 1)), name='exercise_sets_gte_1')],
+                "ordering": ["progression__order", "level", "name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("clinic__isnull", True)),
+                        fields=("progression", "level"),
+                        name="library_one_exercise_per_level",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("clinic__isnull", True)),
+                        fields=("slug",),
+                        name="library_unique_slug",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("default_target_low__lte", models.F("default_target_high"))
+                        ),
+                        name="exercise_target_low_lte_high",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("default_sets__gte", 1)), name="exercise_sets_gte_1"
+                    ),
+                ],
             },
         ),
     ]

@@ -6,108 +6,359 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('exercises', '0001_initial'),
-        ('patients', '0001_initial'),
-        ('programs', '0001_initial'),
+        ("exercises", "0001_initial"),
+        ("patients", "0001_initial"),
+        ("programs", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Workout',
+            name="Workout",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('performed_at', models.DateTimeField()),
-                ('local_date', models.DateField(help_text="The date in the patient's zone when it was done.")),
-                ('pain_during', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)])),
-                ('note', models.TextField(blank=True)),
-                ('followup_pain', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)])),
-                ('followup_at', models.DateTimeField(blank=True, null=True)),
-                ('pain_ceiling', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)])),
-                ('green_max', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)])),
-                ('light', models.CharField(choices=[('green', 'Green'), ('yellow', 'Yellow'), ('red', 'Red')], max_length=8)),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='workouts', to='patients.patient')),
-                ('program', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='workouts', to='programs.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("performed_at", models.DateTimeField()),
+                (
+                    "local_date",
+                    models.DateField(help_text="The date in the patient's zone when it was done."),
+                ),
+                (
+                    "pain_during",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(10),
+                        ]
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                (
+                    "followup_pain",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(10),
+                        ],
+                    ),
+                ),
+                ("followup_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "pain_ceiling",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(10),
+                        ]
+                    ),
+                ),
+                (
+                    "green_max",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(10),
+                        ]
+                    ),
+                ),
+                (
+                    "light",
+                    models.CharField(
+                        choices=[("green", "Green"), ("yellow", "Yellow"), ("red", "Red")],
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="workouts",
+                        to="patients.patient",
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="workouts",
+                        to="programs.program",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-performed_at'],
+                "ordering": ["-performed_at"],
             },
         ),
         migrations.CreateModel(
-            name='ExerciseResult',
+            name="ExerciseResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('exercise_name', models.CharField(max_length=150)),
-                ('dose_kind', models.CharField(choices=[('reps', 'Sets × reps'), ('hold', 'Sets × seconds held'), ('duration', 'Minutes per session')], max_length=16)),
-                ('prescribed_sets', models.PositiveSmallIntegerField()),
-                ('prescribed_low', models.PositiveSmallIntegerField()),
-                ('prescribed_high', models.PositiveSmallIntegerField()),
-                ('prescribed_rep_hold_seconds', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('set_values', models.JSONField(default=list, help_text='Reps, seconds or minutes per set done.')),
-                ('sets_done', models.PositiveSmallIntegerField(default=0)),
-                ('skipped', models.BooleanField(default=False)),
-                ('skip_reason', models.CharField(blank=True, choices=[('pain', 'Too painful'), ('time', 'No time'), ('equipment', 'No equipment'), ('unwell', 'Feeling unwell'), ('other', 'Other')], max_length=16)),
-                ('pain_during', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)])),
-                ('note', models.CharField(blank=True, max_length=500)),
-                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exercises.exercise')),
-                ('prescribed', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='results', to='programs.prescribedexercise')),
-                ('workout', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='results', to='painlogs.workout')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("exercise_name", models.CharField(max_length=150)),
+                (
+                    "dose_kind",
+                    models.CharField(
+                        choices=[
+                            ("reps", "Sets × reps"),
+                            ("hold", "Sets × seconds held"),
+                            ("duration", "Minutes per session"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("prescribed_sets", models.PositiveSmallIntegerField()),
+                ("prescribed_low", models.PositiveSmallIntegerField()),
+                ("prescribed_high", models.PositiveSmallIntegerField()),
+                (
+                    "prescribed_rep_hold_seconds",
+                    models.PositiveSmallIntegerField(blank=True, null=True),
+                ),
+                (
+                    "set_values",
+                    models.JSONField(
+                        default=list, help_text="Reps, seconds or minutes per set done."
+                    ),
+                ),
+                ("sets_done", models.PositiveSmallIntegerField(default=0)),
+                ("skipped", models.BooleanField(default=False)),
+                (
+                    "skip_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("pain", "Too painful"),
+                            ("time", "No time"),
+                            ("equipment", "No equipment"),
+                            ("unwell", "Feeling unwell"),
+                            ("other", "Other"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "pain_during",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(10),
+                        ],
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=500)),
+                (
+                    "exercise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="exercises.exercise",
+                    ),
+                ),
+                (
+                    "prescribed",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="results",
+                        to="programs.prescribedexercise",
+                    ),
+                ),
+                (
+                    "workout",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="results",
+                        to="painlogs.workout",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Activity',
+            name="Activity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('run', 'Run'), ('walk', 'Walk / hike'), ('bike', 'Bike'), ('elliptical', 'Elliptical'), ('ski', 'Ski / ski tour'), ('swim', 'Swim'), ('gym', 'Gym / class'), ('other', 'Other')], max_length=16)),
-                ('description', models.CharField(blank=True, max_length=200)),
-                ('date', models.DateField()),
-                ('duration_minutes', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(1440)])),
-                ('pain_during', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)])),
-                ('next_day_soreness', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)])),
-                ('soreness_recorded_at', models.DateTimeField(blank=True, null=True)),
-                ('pain_ceiling', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)])),
-                ('green_max', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)])),
-                ('light', models.CharField(choices=[('green', 'Green'), ('yellow', 'Yellow'), ('red', 'Red')], max_length=8)),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='activities', to='patients.patient')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("run", "Run"),
+                            ("walk", "Walk / hike"),
+                            ("bike", "Bike"),
+                            ("elliptical", "Elliptical"),
+                            ("ski", "Ski / ski tour"),
+                            ("swim", "Swim"),
+                            ("gym", "Gym / class"),
+                            ("other", "Other"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("description", models.CharField(blank=True, max_length=200)),
+                ("date", models.DateField()),
+                (
+                    "duration_minutes",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(1440),
+                        ]
+                    ),
+                ),
+                (
+                    "pain_during",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(10),
+                        ]
+                    ),
+                ),
+                (
+                    "next_day_soreness",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(10),
+                        ],
+                    ),
+                ),
+                ("soreness_recorded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "pain_ceiling",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(10),
+                        ]
+                    ),
+                ),
+                (
+                    "green_max",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(10),
+                        ]
+                    ),
+                ),
+                (
+                    "light",
+                    models.CharField(
+                        choices=[("green", "Green"), ("yellow", "Yellow"), ("red", "Red")],
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="activities",
+                        to="patients.patient",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'activities',
-                'ordering': ['-date', '-created_at'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('pain_during__gte', 0), ('pain_during__lte', 10)), name='activity_pain_during_0_10'), models.CheckConstraint(condition=models.Q(models.Q(('next_day_soreness__gte', 0), ('next_day_soreness__lte', 10)), ('next_day_soreness__isnull', True), _connector='OR'), name='activity_soreness_0_10'), models.CheckConstraint(condition=models.Q(('duration_minutes__gte', 1)), name='activity_duration_positive')],
+                "verbose_name_plural": "activities",
+                "ordering": ["-date", "-created_at"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("pain_during__gte", 0), ("pain_during__lte", 10)),
+                        name="activity_pain_during_0_10",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("next_day_soreness__gte", 0), ("next_day_soreness__lte", 10)),
+                            ("next_day_soreness__isnull", True),
+                            _connector="OR",
+                        ),
+                        name="activity_soreness_0_10",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("duration_minutes__gte", 1)),
+                        name="activity_duration_positive",
+                    ),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='workout',
-            index=models.Index(fields=['patient', 'local_date'], name='painlogs_wo_patient_a6fe67_idx'),
+            model_name="workout",
+            index=models.Index(
+                fields=["patient", "local_date"], name="painlogs_wo_patient_a6fe67_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workout',
-            constraint=models.CheckConstraint(condition=models.Q(('pain_during__gte', 0), ('pain_during__lte', 10)), name='workout_pain_during_0_10'),
+            model_name="workout",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("pain_during__gte", 0), ("pain_during__lte", 10)),
+                name="workout_pain_during_0_10",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workout',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('followup_pain__gte', 0), ('followup_pain__lte', 10)), ('followup_pain__isnull', True), _connector='OR'), name='workout_followup_pain_0_10'),
+            model_name="workout",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("followup_pain__gte", 0), ("followup_pain__lte", 10)),
+                    ("followup_pain__isnull", True),
+                    _connector="OR",
+                ),
+                name="workout_followup_pain_0_10",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workout',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('followup_at__isnull', True), ('followup_pain__isnull', True)), models.Q(('followup_at__isnull', False), ('followup_pain__isnull', False)), _connector='OR'), name='workout_followup_pain_and_time_together'),
+            model_name="workout",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("followup_at__isnull", True), ("followup_pain__isnull", True)),
+                    models.Q(("followup_at__isnull", False), ("followup_pain__isnull", False)),
+                    _connector="OR",
+                ),
+                name="workout_followup_pain_and_time_together",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='exerciseresult',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('pain_during__gte', 0), ('pain_during__lte', 10)), ('pain_during__isnull', True), _connector='OR'), name='result_pain_during_0_10'),
+            model_name="exerciseresult",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("pain_during__gte", 0), ("pain_during__lte", 10)),
+                    ("pain_during__isnull", True),
+                    _connector="OR",
+                ),
+                name="result_pain_during_0_10",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='exerciseresult',
-            constraint=models.CheckConstraint(condition=models.Q(('skipped', False), ('sets_done', 0), _connector='OR'), name='result_skipped_has_no_sets'),
+            model_name="exerciseresult",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("skipped", False), ("sets_done", 0), _connector="OR"),
+                name="result_skipped_has_no_sets",
+            ),
         ),
     ]

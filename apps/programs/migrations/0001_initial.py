@@ -7,80 +7,201 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('exercises', '0001_initial'),
-        ('patients', '0001_initial'),
+        ("exercises", "0001_initial"),
+        ("patients", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Program',
+            name="Program",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(default='Home program', max_length=120)),
-                ('status', models.CharField(choices=[('active', 'Active'), ('ended', 'Ended')], default='active', max_length=8)),
-                ('sessions_per_week', models.PositiveSmallIntegerField(default=3, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(14)])),
-                ('start_date', models.DateField()),
-                ('review_date', models.DateField()),
-                ('pain_ceiling', models.PositiveSmallIntegerField(default=3, help_text='Highest acceptable pain during and 24 h after (0–10). Above it is red.', validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)])),
-                ('green_max', models.PositiveSmallIntegerField(default=2, help_text='Highest pain that still counts as green. Between this and the ceiling is yellow.', validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(10)])),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='programs', to='patients.patient')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(default="Home program", max_length=120)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "Active"), ("ended", "Ended")],
+                        default="active",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "sessions_per_week",
+                    models.PositiveSmallIntegerField(
+                        default=3,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(14),
+                        ],
+                    ),
+                ),
+                ("start_date", models.DateField()),
+                ("review_date", models.DateField()),
+                (
+                    "pain_ceiling",
+                    models.PositiveSmallIntegerField(
+                        default=3,
+                        help_text="Highest acceptable pain during and 24 h after (0–10). Above it is red.",
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(10),
+                        ],
+                    ),
+                ),
+                (
+                    "green_max",
+                    models.PositiveSmallIntegerField(
+                        default=2,
+                        help_text="Highest pain that still counts as green; up to the ceiling is yellow.",
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(10),
+                        ],
+                    ),
+                ),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="programs",
+                        to="patients.patient",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-start_date', '-created_at'],
+                "ordering": ["-start_date", "-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='PrescribedExercise',
+            name="PrescribedExercise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('dose_kind', models.CharField(choices=[('reps', 'Sets × reps'), ('hold', 'Sets × seconds held'), ('duration', 'Minutes per session')], max_length=16)),
-                ('sets', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(10)])),
-                ('target_low', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)])),
-                ('target_high', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)])),
-                ('rep_hold_seconds', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('notes', models.CharField(blank=True, max_length=300)),
-                ('caution_acknowledged', models.BooleanField(default=False)),
-                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exercises.exercise')),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='programs.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "dose_kind",
+                    models.CharField(
+                        choices=[
+                            ("reps", "Sets × reps"),
+                            ("hold", "Sets × seconds held"),
+                            ("duration", "Minutes per session"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "sets",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(10),
+                        ]
+                    ),
+                ),
+                (
+                    "target_low",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)]
+                    ),
+                ),
+                (
+                    "target_high",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)]
+                    ),
+                ),
+                ("rep_hold_seconds", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("notes", models.CharField(blank=True, max_length=300)),
+                ("caution_acknowledged", models.BooleanField(default=False)),
+                (
+                    "exercise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="exercises.exercise",
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="programs.program",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'id'],
+                "ordering": ["order", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='program',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'active')), fields=('patient',), name='one_active_program_per_patient'),
+            model_name="program",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "active")),
+                fields=("patient",),
+                name="one_active_program_per_patient",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='program',
-            constraint=models.CheckConstraint(condition=models.Q(('review_date__gte', models.F('start_date'))), name='program_review_after_start'),
+            model_name="program",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("review_date__gte", models.F("start_date"))),
+                name="program_review_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='program',
-            constraint=models.CheckConstraint(condition=models.Q(('pain_ceiling__lte', 10), ('green_max__lte', models.F('pain_ceiling'))), name='program_bands_ordered'),
+            model_name="program",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("pain_ceiling__lte", 10), ("green_max__lte", models.F("pain_ceiling"))
+                ),
+                name="program_bands_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='program',
-            constraint=models.CheckConstraint(condition=models.Q(('sessions_per_week__gte', 1)), name='program_sessions_per_week_gte_1'),
+            model_name="program",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("sessions_per_week__gte", 1)),
+                name="program_sessions_per_week_gte_1",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='prescribedexercise',
-            constraint=models.CheckConstraint(condition=models.Q(('target_low__lte', models.F('target_high'))), name='prescribed_target_low_lte_high'),
+            model_name="prescribedexercise",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("target_low__lte", models.F("target_high"))),
+                name="prescribed_target_low_lte_high",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='prescribedexercise',
-            constraint=models.CheckConstraint(condition=models.Q(('sets__gte', 1)), name='prescribed_sets_gte_1'),
+            model_name="prescribedexercise",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("sets__gte", 1)), name="prescribed_sets_gte_1"
+            ),
         ),
     ]

@@ -1,0 +1,29 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+def form_errors_from(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field if the form has one."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)
+
+
+class PainScaleWidget(forms.RadioSelect):
+    """0–10 as a row of large buttons: quicker than typing on a phone, and keyboard-navigable."""
+
+    template_name = "widgets/pain_scale.html"
+
+
+def pain_field(label: str, *, required: bool = True, help_text: str = "") -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[(i, str(i)) for i in range(11)],
+        coerce=int,
+        required=required,
+        widget=PainScaleWidget,
+        help_text=help_text or "0 = no pain, 10 = worst imaginable.",
+        error_messages={"invalid_choice": "Choose a pain rating from 0 to 10."},
+    )

@@ -1,0 +1,45 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+
+from apps.common.decorators import clinician_required
+from apps.common.forms import form_errors_from
+
+from .forms import ExerciseForm, LibraryFilterForm
+from .selectors import exercise_filter, exercises_for, progressions
+from .services import exercise_create
+
+
+@clinician_required
+def library(request):
+    all_progressions = list(progressions())
+    filters = LibraryFilterForm(request.GET or None, progressions=all_progressions)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    exercises = exercise_filter(
+        exercises_for(request.user),
+        progression=chosen.get("progression", ""),
+        region=chosen.get("region", ""),
+        query=chosen.get("q", ""),
+    )
+    return render(request, "exercises/library.html", {"filters": filters, "exercises": exercises})
+
+
+@login_required
+def exercise_detail(request, pk):
+    exercise = get_object_or_404(exercises_for(request.user), pk=pk)
+    return render(request, "exercises/detail.html", {"exercise": exercise})
+
+
+@clinician_required
+def exercise_new(request):
+    form = ExerciseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            exercise = exercise_create(clinician=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, f"“{exercise.name}” is in your clinic's library.")
+            return redirect("exercises:library")
+    return render(request, "exercises/form.html", {"form": form})

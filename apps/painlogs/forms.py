@@ -1,0 +1,134 @@
+from django import forms
+from django.utils import timezone
+
+from apps.common.forms import pain_field
+from apps.exercises.rules import unit_label
+
+from .models import Activity, SkipReason
+from .services import ResultInput
+
+# A patient may do an extra set beyond the prescription; more than that is likely a typo.
+EXTRA_SETS = 1
+
+
+class ExerciseBlock:
+    """The fields of one prescribed exercise, grouped for the template."""
+
+    def __init__(self, form, item):
+        self.item, self.prefix = item, f"ex{item.pk}"
+        self.sets = [form[f"{self.prefix}_set{n}"] for n in range(1, item.sets + EXTRA_SETS + 1)]
+        self.pain = form[f"{self.prefix}_pain"]
+        self.skipped = form[f"{self.prefix}_skipped"]
+        self.skip_reason = form[f"{self.prefix}_skip_reason"]
+        self.note = form[f"{self.prefix}_note"]
+        self.unit = unit_label(item.dose_kind)
+
+
+class WorkoutLogForm(forms.Form):
+    """One form for the whole session: per exercise the sets done (or a skip), pain and a note."""
+
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Anything to tell your clinician? (optional)",
+    )
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        for item in self.items:
+            self._add_fields(item)
+
+    def _add_fields(self, item):
+        prefix, unit = f"ex{item.pk}", unit_label(item.dose_kind)
+        for n in range(1, item.sets + EXTRA_SETS + 1):
+            self.fields[f"{prefix}_set{n}"] = forms.IntegerField(
+                label=f"Set {n} ({unit})",
+                required=False,
+                min_value=0,
+                max_value=1000,
+                initial=item.target_high if n <= item.sets else None,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+                error_messages={
+                    "min_value": "A set can't be negative.",
+                    "invalid": "Enter a whole number.",
+                },
+            )
+        self.fields[f"{prefix}_pain"] = pain_field("Pain during this exercise", required=False)
+        self.fields[f"{prefix}_skipped"] = forms.BooleanField(
+            required=False, label="I skipped this one"
+        )
+        self.fields[f"{prefix}_skip_reason"] = forms.ChoiceField(
+            required=False, label="Why?", choices=[("", "Choose a reason"), *SkipReason.choices]
+        )
+        self.fields[f"{prefix}_note"] = forms.CharField(
+            required=False, max_length=500, label="Note (optional)"
+        )
+
+    def blocks(self) -> list[ExerciseBlock]:
+        return [ExerciseBlock(self, item) for item in self.items]
+
+    def clean(self):
+        data = super().clean()
+        for item in self.items:
+            self._clean_item(item, data)
+        return data
+
+    def _clean_item(self, item, data):
+        prefix = f"ex{item.pk}"
+        if data.get(f"{prefix}_skipped"):
+            if not data.get(f"{prefix}_skip_reason"):
+                self.add_error(f"{prefix}_skip_reason", "Tell your clinician why you skipped it.")
+            return
+        if not self._set_values(item, data) and f"{prefix}_set1" not in self.errors:
+            self.add_error(f"{prefix}_set1", "Enter what you did, or tick “I skipped this one”.")
+        if data.get(f"{prefix}_pain") is None and f"{prefix}_pain" not in self.errors:
+            self.add_error(f"{prefix}_pain", "Rate your pain during this exercise (0–10).")
+
+    def _set_values(self, item, data) -> list[int]:
+        keys = [f"ex{item.pk}_set{n}" for n in range(1, item.sets + EXTRA_SETS + 1)]
+        return [data[k] for k in keys if data.get(k) is not None]
+
+    def results(self) -> list[ResultInput]:
+        data = self.cleaned_data
+        return [
+            ResultInput(
+                prescribed=item,
+                set_values=self._set_values(item, data),
+                pain_during=data.get(f"ex{item.pk}_pain"),
+                skipped=bool(data.get(f"ex{item.pk}_skipped")),
+                skip_reason=data.get(f"ex{item.pk}_skip_reason", ""),
+                note=data.get(f"ex{item.pk}_note", ""),
+            )
+            for item in self.items
+        ]
+
+
+class FollowupForm(forms.Form):
+    followup_pain = pain_field("How much does it hurt now, 24 hours after your workout?")
+
+
+class ActivityForm(forms.Form):
+    kind = forms.ChoiceField(choices=Activity.Kind.choices, label="Activity")
+    description = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Details (optional)",
+        widget=forms.TextInput(attrs={"placeholder": "e.g. commute to work"}),
+    )
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    duration_minutes = forms.IntegerField(
+        min_value=1,
+        max_value=1440,
+        label="Duration (minutes)",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    pain_during = pain_field("Pain during the activity")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()
+
+
+class SorenessForm(forms.Form):
+    next_day_soreness = pain_field("How sore is your hip the day after?")

@@ -1,0 +1,126 @@
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.common.timezones import local_date
+from apps.patients.models import Patient
+from apps.patients.selectors import patients_for
+from apps.programs.models import Program
+
+from .models import Activity, ExerciseResult, Workout
+from .rules import adherence, followup_opens_at, prescribed_sessions
+
+FOLLOWUP_HOURS = settings.GREENLIGHT["FOLLOWUP_AFTER_HOURS"]
+# A 24-hour rating left this long is no longer asked for: memory of the day has faded.
+FOLLOWUP_PROMPT_DAYS = 7
+
+
+def workouts_for(user: User) -> QuerySet[Workout]:
+    """Workouts of the patients ``user`` may see (default deny)."""
+    return Workout.objects.filter(patient__in=patients_for(user)).select_related("patient__user")
+
+
+def activities_for(user: User) -> QuerySet[Activity]:
+    return Activity.objects.filter(patient__in=patients_for(user)).select_related("patient__user")
+
+
+def workouts_with_results(patient: Patient) -> QuerySet[Workout]:
+    return Workout.objects.filter(patient=patient).prefetch_related(
+        Prefetch("results", queryset=ExerciseResult.objects.order_by("id"))
+    )
+
+
+def patient_today(patient: Patient, now: datetime) -> date:
+    return local_date(now, patient.user.timezone)
+
+
+@dataclass
+class FollowupsDue:
+    open: list[Workout]
+    waiting: list[tuple[Workout, datetime]]
+
+
+def followups_pending(patient: Patient, now: datetime) -> FollowupsDue:
+    """Workouts still missing their 24-hour rating: open now, or opening later."""
+    since = now - timedelta(days=FOLLOWUP_PROMPT_DAYS)
+    rows = list(
+        Workout.objects.filter(
+            patient=patient,
+            followup_pain__isnull=True,
+            performed_at__gte=since,
+        ).order_by("performed_at")
+    )
+    opens = [(w, followup_opens_at(w.performed_at, hours=FOLLOWUP_HOURS)) for w in rows]
+    return FollowupsDue(
+        open=[w for w, at in opens if at <= now], waiting=[(w, at) for w, at in opens if at > now]
+    )
+
+
+def activities_awaiting_soreness(patient: Patient, today: date) -> QuerySet[Activity]:
+    return Activity.objects.filter(
+        patient=patient,
+        next_day_soreness__isnull=True,
+        date__lt=today,
+        date__gte=today - timedelta(days=FOLLOWUP_PROMPT_DAYS),
+    )
+
+
+def pain_trend(patient: Patient, *, since: date) -> list[dict]:
+    """Chart points: pain during and 24 h after per workout, oldest first, with its light."""
+    rows = (
+        Workout.objects.filter(patient=patient, local_date__gte=since)
+        .order_by("performed_at")
+        .values("local_date", "pain_during", "followup_pain", "light", "pain_ceiling")
+    )
+    return [
+        {
+            "date": row["local_date"].isoformat(),
+            "during": row["pain_during"],
+            "after24h": row["followup_pain"],
+            "light": row["light"],
+            "ceiling": row["pain_ceiling"],
+        }
+        for row in rows
+    ]
+
+
+def _program_days_in(program: Program, start: date, end: date, today_tz) -> int:
+    last = local_date(program.ended_at, today_tz) if program.ended_at else end
+    first, last = max(program.start_date, start), min(last, end)
+    return max(0, (last - first).days + 1)
+
+
+def adherence_summary(patient: Patient, *, today: date, windows=(7, 28)) -> dict[int, dict]:
+    """Sessions done (days with a workout) against sessions prescribed, per window in days."""
+    widest = max(windows)
+    start = today - timedelta(days=widest - 1)
+    days_done = set(
+        Workout.objects.filter(patient=patient, local_date__range=(start, today)).values_list(
+            "local_date", flat=True
+        )
+    )
+    programs = list(
+        Program.objects.filter(patient=patient, start_date__lte=today).exclude(
+            ended_at__lt=timezone.make_aware(datetime.combine(start, datetime.min.time()))
+        )
+    )
+    summary = {}
+    for days in windows:
+        first = today - timedelta(days=days - 1)
+        done = sum(1 for d in days_done if d >= first)
+        prescribed = sum(
+            prescribed_sessions(
+                p.sessions_per_week, days, _program_days_in(p, first, today, patient.user.timezone)
+            )
+            for p in programs
+        )
+        summary[days] = {
+            "done": done,
+            "prescribed": prescribed,
+            "ratio": adherence(done, prescribed),
+        }
+    return summary

@@ -1,0 +1,219 @@
+import zoneinfo
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from apps.accounts.models import User
+from apps.common.services import model_validate_and_save, require
+from apps.common.timezones import local_date
+from apps.patients.models import Patient
+from apps.programs.models import PrescribedExercise, Program
+
+from .models import Activity, ExerciseResult, Workout
+from .rules import followup_opens_at, traffic_light
+
+FOLLOWUP_HOURS = settings.GREENLIGHT["FOLLOWUP_AFTER_HOURS"]
+
+
+@dataclass
+class ResultInput:
+    """What the patient entered for one prescribed exercise."""
+
+    prescribed: PrescribedExercise
+    set_values: list[int] = field(default_factory=list)
+    pain_during: int | None = None
+    skipped: bool = False
+    skip_reason: str = ""
+    note: str = ""
+
+
+def _patient_of(user: User) -> Patient:
+    require(
+        user.is_authenticated and user.is_patient, "Only the patient can log their own workouts."
+    )
+    return user.patient_profile
+
+
+def _result_check(item: ResultInput, program: Program) -> None:
+    name = item.prescribed.exercise.name
+    require(
+        item.prescribed.program_id == program.pk, f"“{name}” is not part of your current program."
+    )
+    if item.skipped:
+        require(bool(item.skip_reason), f"Tell us why you skipped “{name}”.", field="skip_reason")
+        return
+    require(
+        bool(item.set_values),
+        f"Enter what you did for “{name}”, or mark it skipped.",
+        field="set_values",
+    )
+    require(
+        all(0 <= value <= 1000 for value in item.set_values),
+        "Each set must be a number from 0 to 1000.",
+        field="set_values",
+    )
+    require(
+        item.pain_during is not None and 0 <= item.pain_during <= 10,
+        "Rate pain during this exercise from 0 (none) to 10 (worst).",
+        field="pain_during",
+    )
+
+
+def _result_build(workout: Workout, item: ResultInput) -> ExerciseResult:
+    rx = item.prescribed
+    # The prescription is copied so a later program edit never rewrites this log.
+    return ExerciseResult(
+        workout=workout,
+        prescribed=rx,
+        exercise=rx.exercise,
+        exercise_name=rx.exercise.name,
+        dose_kind=rx.dose_kind,
+        prescribed_sets=rx.sets,
+        prescribed_low=rx.target_low,
+        prescribed_high=rx.target_high,
+        prescribed_rep_hold_seconds=rx.rep_hold_seconds,
+        set_values=[] if item.skipped else list(item.set_values),
+        sets_done=0 if item.skipped else len(item.set_values),
+        skipped=item.skipped,
+        skip_reason=item.skip_reason if item.skipped else "",
+        pain_during=None if item.skipped else item.pain_during,
+        note=item.note,
+    )
+
+
+@transaction.atomic
+def workout_log(
+    *, user: User, results: list[ResultInput], note: str = "", performed_at: datetime | None = None
+) -> Workout:
+    """Record a session. Its pain is the worst rating among the exercises done."""
+    patient = _patient_of(user)
+    program = Program.objects.filter(patient=patient, status=Program.Status.ACTIVE).first()
+    require(program is not None, "You have no active program to log against yet.")
+    for item in results:
+        _result_check(item, program)
+    done = [item for item in results if not item.skipped]
+    require(bool(done), "Log at least one exercise you did (skipped ones alone are not a workout).")
+    performed_at = performed_at or timezone.now()
+    require(performed_at <= timezone.now(), "A workout can't be logged in the future.")
+    pain = max(item.pain_during for item in done)
+    workout = Workout(
+        patient=patient,
+        program=program,
+        performed_at=performed_at,
+        local_date=local_date(performed_at, user.timezone),
+        pain_during=pain,
+        note=note,
+        pain_ceiling=program.pain_ceiling,
+        green_max=program.green_max,
+    )
+    workout.light = workout.traffic_light()
+    model_validate_and_save(workout)
+    ExerciseResult.objects.bulk_create([_result_build(workout, item) for item in results])
+    return workout
+
+
+def _when(moment: datetime, tz_name: str) -> str:
+    local = timezone.localtime(moment, timezone=zoneinfo.ZoneInfo(tz_name))
+    return date_format(local, "H:i \\o\\n D j M")
+
+
+@transaction.atomic
+def followup_record(
+    *, user: User, workout: Workout, pain: int, now: datetime | None = None
+) -> Workout:
+    """The 24-hour rating: opens 24 h after the workout, later entry keeps its real time."""
+    now = now or timezone.now()
+    workout = Workout.objects.select_for_update().get(pk=workout.pk)
+    require(
+        user.is_authenticated and workout.patient.user_id == user.pk,
+        "You can only rate your own workouts.",
+    )
+    require(
+        workout.followup_pain is None,
+        "You have already given the 24-hour rating for this workout.",
+        field="followup_pain",
+    )
+    opens = followup_opens_at(workout.performed_at, hours=FOLLOWUP_HOURS)
+    require(
+        now >= opens,
+        f"The 24-hour rating opens at {_when(opens, user.timezone)}, "
+        f"{FOLLOWUP_HOURS} hours after your workout.",
+        field="followup_pain",
+    )
+    require(
+        pain is not None and 0 <= pain <= 10,
+        "Rate your pain from 0 (none) to 10 (worst).",
+        field="followup_pain",
+    )
+    workout.followup_pain, workout.followup_at = pain, now
+    workout.light = workout.traffic_light()
+    model_validate_and_save(workout)
+    return workout
+
+
+def _bands_for(patient: Patient) -> tuple[int, int]:
+    program = Program.objects.filter(patient=patient, status=Program.Status.ACTIVE).first()
+    if program:
+        return program.pain_ceiling, program.green_max
+    defaults = settings.GREENLIGHT
+    return defaults["DEFAULT_PAIN_CEILING"], defaults["DEFAULT_GREEN_MAX"]
+
+
+@transaction.atomic
+def activity_log(
+    *,
+    user: User,
+    kind: str,
+    date: date,
+    duration_minutes: int,
+    pain_during: int,
+    description: str = "",
+    now: datetime | None = None,
+) -> Activity:
+    """An activity the patient reintroduces, judged by the same light as a workout."""
+    patient = _patient_of(user)
+    today = local_date(now or timezone.now(), user.timezone)
+    require(date <= today, "An activity can't be logged for a future date.", field="date")
+    ceiling, green_max = _bands_for(patient)
+    activity = Activity(
+        patient=patient,
+        kind=kind,
+        description=description,
+        date=date,
+        duration_minutes=duration_minutes,
+        pain_during=pain_during,
+        pain_ceiling=ceiling,
+        green_max=green_max,
+    )
+    activity.light = traffic_light(pain_during, None, ceiling=ceiling, green_max=green_max)
+    return model_validate_and_save(activity)
+
+
+@transaction.atomic
+def activity_soreness_record(
+    *, user: User, activity: Activity, soreness: int, now: datetime | None = None
+) -> Activity:
+    now = now or timezone.now()
+    require(activity.patient.user_id == user.pk, "You can only rate your own activities.")
+    require(
+        activity.next_day_soreness is None,
+        "Next-day soreness is already recorded.",
+        field="next_day_soreness",
+    )
+    require(
+        local_date(now, user.timezone) > activity.date,
+        "Next-day soreness can be recorded from the day after the activity.",
+        field="next_day_soreness",
+    )
+    activity.next_day_soreness, activity.soreness_recorded_at = soreness, now
+    require(
+        soreness is not None and 0 <= soreness <= 10,
+        "Rate soreness from 0 (none) to 10 (worst).",
+        field="next_day_soreness",
+    )
+    activity.light = activity.traffic_light()
+    return model_validate_and_save(activity)

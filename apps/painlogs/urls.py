@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "painlogs"
+urlpatterns = [
+    path("today/", views.today, name="today"),
+    path("workouts/<int:pk>/followup/", views.followup, name="followup"),
+    path("history/", views.history, name="history"),
+    path("activities/new/", views.activity_new, name="activity_new"),
+    path("activities/<int:pk>/soreness/", views.activity_soreness, name="activity_soreness"),
+]

@@ -1,0 +1,128 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from apps.common.decorators import patient_required
+from apps.common.forms import form_errors_from
+from apps.programs.selectors import active_program
+
+from .forms import ActivityForm, FollowupForm, SorenessForm, WorkoutLogForm
+from .selectors import (
+    activities_awaiting_soreness,
+    activities_for,
+    followups_pending,
+    patient_today,
+    workouts_for,
+    workouts_with_results,
+)
+from .services import activity_log, activity_soreness_record, followup_record, workout_log
+
+LIGHT_WORDS = {
+    "green": "Green: great work.",
+    "yellow": "Yellow: acceptable. Keep within your limit.",
+    "red": "Red: that was too much. Ease off next time and tell your clinician if it persists.",
+}
+
+
+@patient_required
+def today(request):
+    patient = request.user.patient_profile
+    now = timezone.now()
+    program = active_program(patient)
+    items = list(program.items.all()) if program else []
+    form = WorkoutLogForm(request.POST or None, items=items)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workout = workout_log(
+                user=request.user, results=form.results(), note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(
+                request,
+                f"Workout logged. {LIGHT_WORDS[workout.light]} We'll ask "
+                "how your hip feels in 24 hours.",
+            )
+            return redirect("painlogs:today")
+    local_today = patient_today(patient, now)
+    return render(
+        request,
+        "painlogs/today.html",
+        {
+            "patient": patient,
+            "program": program,
+            "form": form,
+            "blocks": form.blocks(),
+            "followups": followups_pending(patient, now),
+            "done_today": patient.workouts.filter(local_date=local_today),
+            "soreness_due": activities_awaiting_soreness(patient, local_today),
+            "today": local_today,
+        },
+    )
+
+
+@patient_required
+def followup(request, pk):
+    workout = get_object_or_404(workouts_for(request.user), pk=pk)
+    form = FollowupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workout = followup_record(
+                user=request.user, workout=workout, pain=form.cleaned_data["followup_pain"]
+            )
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, f"24-hour rating saved. {LIGHT_WORDS[workout.light]}")
+            return redirect("painlogs:today")
+    return render(request, "painlogs/followup.html", {"form": form, "workout": workout})
+
+
+@patient_required
+def history(request):
+    patient = request.user.patient_profile
+    return render(
+        request,
+        "painlogs/history.html",
+        {
+            "workouts": workouts_with_results(patient)[:60],
+            "activities": patient.activities.all()[:60],
+        },
+    )
+
+
+@patient_required
+def activity_new(request):
+    form = ActivityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = activity_log(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(
+                request, f"{activity.get_kind_display()} logged. {LIGHT_WORDS[activity.light]}"
+            )
+            return redirect("painlogs:history")
+    return render(request, "painlogs/activity_form.html", {"form": form})
+
+
+@patient_required
+def activity_soreness(request, pk):
+    activity = get_object_or_404(activities_for(request.user), pk=pk)
+    form = SorenessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity_soreness_record(
+                user=request.user,
+                activity=activity,
+                soreness=form.cleaned_data["next_day_soreness"],
+            )
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, "Next-day soreness saved.")
+            return redirect("painlogs:today")
+    return render(request, "painlogs/soreness.html", {"form": form, "activity": activity})

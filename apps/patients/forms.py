@@ -1,0 +1,46 @@
+from django import forms
+
+from apps.accounts.selectors import clinicians_for
+from apps.common.timezones import timezone_choices
+
+from .models import Condition, Side
+
+
+class PatientForm(forms.Form):
+    full_name = forms.CharField(max_length=200, label="Full name")
+    email = forms.EmailField(help_text="The patient gets a link here to set their password.")
+    date_of_birth = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    condition = forms.ChoiceField(choices=Condition.choices)
+    diagnosis = forms.CharField(max_length=300, required=False, label="Diagnosis (free text)")
+    affected_side = forms.ChoiceField(choices=Side.choices)
+    timezone = forms.ChoiceField(
+        choices=timezone_choices,
+        label="Time zone",
+        help_text="Reminders and “today” follow this zone.",
+    )
+    reminder_time = forms.TimeField(
+        widget=forms.TimeInput(attrs={"type": "time"}), label="Preferred reminder time"
+    )
+    care_team = forms.ModelMultipleChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, clinician, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["care_team"].queryset = clinicians_for(clinician)
+        if editing:
+            del self.fields["email"]
+
+    def clean_date_of_birth(self):
+        from django.utils import timezone
+
+        dob = self.cleaned_data["date_of_birth"]
+        if dob >= timezone.localdate():
+            raise forms.ValidationError("The date of birth must be in the past.")
+        return dob
+
+
+class PatientSearchForm(forms.Form):
+    q = forms.CharField(
+        required=False,
+        label="Search patients",
+        widget=forms.TextInput(attrs={"placeholder": "Name, email or diagnosis", "type": "search"}),
+    )

@@ -1,0 +1,91 @@
+from collections.abc import Iterable
+from datetime import date, time
+
+from django.db import transaction
+
+from apps.accounts.models import User
+from apps.accounts.services import user_create_invited
+from apps.common.services import model_validate_and_save, require
+
+from .models import Patient
+
+
+def _validate_care_team(*, clinic_id: int, care_team: Iterable[User]) -> list[User]:
+    team = list(care_team)
+    require(
+        bool(team), "A patient needs at least one clinician on the care team.", field="care_team"
+    )
+    for member in team:
+        require(
+            member.is_clinician and member.clinic_id == clinic_id,
+            f"{member} is not a clinician of this clinic.",
+            field="care_team",
+        )
+    return team
+
+
+@transaction.atomic
+def patient_create(
+    *,
+    clinician: User,
+    email: str,
+    full_name: str,
+    date_of_birth: date,
+    condition: str,
+    affected_side: str,
+    timezone: str,
+    diagnosis: str = "",
+    reminder_time: time | None = None,
+    care_team: Iterable[User] | None = None,
+) -> Patient:
+    """Create the patient's account and profile, then email them a link to set a password."""
+    require(clinician.is_clinician, "Only clinicians can add patients.")
+    team = _validate_care_team(clinic_id=clinician.clinic_id, care_team=care_team or [clinician])
+    user = user_create_invited(
+        invited_by=clinician,
+        email=email,
+        full_name=full_name,
+        role=User.Role.PATIENT,
+        timezone=timezone,
+    )
+    patient = Patient(
+        user=user,
+        clinic_id=clinician.clinic_id,
+        date_of_birth=date_of_birth,
+        condition=condition,
+        diagnosis=diagnosis,
+        affected_side=affected_side,
+    )
+    if reminder_time is not None:
+        patient.reminder_time = reminder_time
+    model_validate_and_save(patient)
+    patient.care_team.set(team)
+    return patient
+
+
+@transaction.atomic
+def patient_update(
+    *,
+    patient: Patient,
+    full_name: str,
+    timezone: str,
+    date_of_birth: date,
+    condition: str,
+    affected_side: str,
+    diagnosis: str,
+    reminder_time: time,
+    care_team: Iterable[User],
+) -> Patient:
+    team = _validate_care_team(clinic_id=patient.clinic_id, care_team=care_team)
+    user = patient.user
+    user.full_name, user.timezone = full_name, timezone
+    model_validate_and_save(user)
+    patient.date_of_birth, patient.condition, patient.diagnosis = (
+        date_of_birth,
+        condition,
+        diagnosis,
+    )
+    patient.affected_side, patient.reminder_time = affected_side, reminder_time
+    model_validate_and_save(patient)
+    patient.care_team.set(team)
+    return patient

@@ -1,0 +1,105 @@
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from apps.common.decorators import clinician_required
+from apps.common.forms import form_errors_from
+from apps.painlogs.selectors import (
+    adherence_summary,
+    pain_trend,
+    patient_today,
+    workouts_with_results,
+)
+from apps.programs.selectors import active_program, program_history
+
+from .forms import PatientForm, PatientSearchForm
+from .selectors import clinician_patients, patient_roster
+from .services import patient_create, patient_update
+
+TREND_DAYS = 42
+RECENT_WORKOUTS = 10
+
+
+@clinician_required
+def patient_list(request):
+    search = PatientSearchForm(request.GET or None)
+    query = search.cleaned_data["q"] if search.is_valid() else ""
+    patients = patient_roster(request.user, query=query, now=timezone.now())
+    return render(
+        request, "patients/list.html", {"patients": patients, "search": search, "query": query}
+    )
+
+
+@clinician_required
+def patient_new(request):
+    form = PatientForm(
+        request.POST or None,
+        clinician=request.user,
+        initial={
+            "timezone": request.user.timezone,
+            "reminder_time": "18:00",
+            "care_team": [request.user.pk],
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            patient = patient_create(clinician=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(
+                request,
+                f"{patient.user.full_name} is added and has been emailed "
+                "a link to set their password.",
+            )
+            return redirect("patients:detail", pk=patient.pk)
+    return render(request, "patients/form.html", {"form": form, "title": "Add a patient"})
+
+
+@clinician_required
+def patient_edit(request, pk):
+    patient = get_object_or_404(clinician_patients(request.user), pk=pk)
+    initial = {
+        "full_name": patient.user.full_name,
+        "timezone": patient.user.timezone,
+        "date_of_birth": patient.date_of_birth,
+        "condition": patient.condition,
+        "diagnosis": patient.diagnosis,
+        "affected_side": patient.affected_side,
+        "reminder_time": patient.reminder_time,
+        "care_team": patient.care_team.all(),
+    }
+    form = PatientForm(request.POST or None, clinician=request.user, editing=True, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            patient_update(patient=patient, **form.cleaned_data)
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, "Patient details saved.")
+            return redirect("patients:detail", pk=patient.pk)
+    return render(
+        request,
+        "patients/form.html",
+        {"form": form, "title": f"Edit {patient.user.full_name}", "patient": patient},
+    )
+
+
+@clinician_required
+def patient_detail(request, pk):
+    patient = get_object_or_404(clinician_patients(request.user), pk=pk)
+    today = patient_today(patient, timezone.now())
+    context = {
+        "patient": patient,
+        "program": active_program(patient),
+        "history": program_history(patient),
+        "workouts": workouts_with_results(patient)[:RECENT_WORKOUTS],
+        "activities": patient.activities.all()[:10],
+        "trend": pain_trend(patient, since=today - timedelta(days=TREND_DAYS - 1)),
+        "adherence": adherence_summary(patient, today=today),
+        "today": today,
+    }
+    return render(request, "patients/detail.html", context)

@@ -1,0 +1,159 @@
+from itertools import groupby
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from apps.exercises.rules import format_dose
+from apps.exercises.selectors import caution_conflicts
+
+from .services import ItemInput, prescription_caution_check
+
+
+class ProgramForm(forms.Form):
+    name = forms.CharField(max_length=120, initial="Home program")
+    sessions_per_week = forms.IntegerField(min_value=1, max_value=14, initial=3)
+    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    review_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    pain_ceiling = forms.IntegerField(
+        min_value=0,
+        max_value=10,
+        initial=3,
+        label="Pain ceiling (0–10)",
+        help_text="Pain during or 24 h after above this is red. Default 3/10.",
+    )
+    green_max = forms.IntegerField(
+        min_value=0,
+        max_value=10,
+        initial=2,
+        label="Green up to",
+        help_text="Pain at or below this is green; up to the ceiling is yellow.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, review = data.get("start_date"), data.get("review_date")
+        if start and review and review < start:
+            self.add_error("review_date", "The review date must be on or after the start date.")
+        ceiling, green = data.get("pain_ceiling"), data.get("green_max")
+        if ceiling is not None and green is not None and green > ceiling:
+            self.add_error("green_max", "Green must end at or below the pain ceiling.")
+        return data
+
+
+def exercise_choices(exercises) -> list:
+    """Exercises grouped by progression for an <optgroup> select, easiest level first."""
+
+    def group(e):
+        return e.progression.name if e.progression else "Our clinic's exercises"
+
+    rows = sorted(
+        exercises,
+        key=lambda e: (
+            e.progression is None,
+            e.progression.order if e.progression else 0,
+            e.level or 0,
+            e.name,
+        ),
+    )
+    return [("", "Choose an exercise…")] + [
+        (name, [(e.pk, f"{e.level}. {e.name}" if e.level else e.name) for e in items])
+        for name, items in groupby(rows, key=group)
+    ]
+
+
+class PrescribedItemForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    exercise = forms.TypedChoiceField(
+        coerce=int, label="Exercise", widget=forms.Select(attrs={"class": "form-select"})
+    )
+    sets = forms.IntegerField(min_value=1, max_value=10, required=False)
+    target_low = forms.IntegerField(min_value=1, max_value=600, required=False, label="From")
+    target_high = forms.IntegerField(min_value=1, max_value=600, required=False, label="To")
+    rep_hold_seconds = forms.IntegerField(
+        min_value=1, max_value=60, required=False, label="Hold (s)"
+    )
+    notes = forms.CharField(max_length=300, required=False, label="Notes for the patient")
+    caution_acknowledged = forms.BooleanField(
+        required=False, label="I have considered this caution"
+    )
+
+    def __init__(self, *args, exercises, patient, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.exercises = {e.pk: e for e in exercises}
+        self.patient = patient
+        self.fields["exercise"].choices = exercise_choices(exercises)
+
+    def clean(self):
+        data = super().clean()
+        exercise = self.exercises.get(data.get("exercise"))
+        if exercise is None:
+            return data
+        low, high = data.get("target_low"), data.get("target_high")
+        if low and high and low > high:
+            self.add_error("target_high", "The high end must be at least the low end.")
+        try:
+            prescription_caution_check(
+                exercise=exercise,
+                patient=self.patient,
+                acknowledged=data.get("caution_acknowledged", False),
+            )
+        except ValidationError as error:
+            self.add_error("caution_acknowledged", error.message_dict["caution_acknowledged"])
+        return data
+
+    def item(self) -> ItemInput:
+        data = self.cleaned_data
+        return ItemInput(
+            exercise=self.exercises[data["exercise"]],
+            sets=data.get("sets"),
+            target_low=data.get("target_low"),
+            target_high=data.get("target_high"),
+            rep_hold_seconds=data.get("rep_hold_seconds"),
+            notes=data.get("notes", ""),
+            caution_acknowledged=data.get("caution_acknowledged", False),
+            id=data.get("id"),
+        )
+
+
+class BaseItemFormSet(forms.BaseFormSet):
+    def items(self) -> list[ItemInput]:
+        return [
+            form.item()
+            for form in self.forms
+            if form.cleaned_data
+            and form.cleaned_data.get("exercise")
+            and not (self.can_delete and self._should_delete_form(form))
+        ]
+
+    def clean(self):
+        if any(self.errors):
+            return
+        if not self.items():
+            raise ValidationError("Add at least one exercise to the program.")
+
+
+ItemFormSet = forms.formset_factory(
+    PrescribedItemForm, formset=BaseItemFormSet, extra=1, can_delete=True
+)
+
+
+def exercise_defaults(exercises, condition: str) -> dict:
+    """What the builder's script prefills when an exercise is picked."""
+    return {
+        str(e.pk): {
+            "sets": e.default_sets,
+            "low": e.default_target_low,
+            "high": e.default_target_high,
+            "hold": e.default_rep_hold_seconds,
+            "kind": e.dose_kind,
+            "dose": format_dose(
+                e.dose_kind,
+                e.default_sets,
+                e.default_target_low,
+                e.default_target_high,
+                e.default_rep_hold_seconds,
+            ),
+            "caution": ", ".join(caution_conflicts(e, condition)),
+        }
+        for e in exercises
+    }

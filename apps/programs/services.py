@@ -1,0 +1,161 @@
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.common.services import model_validate_and_save, require
+from apps.exercises.models import Exercise
+from apps.exercises.selectors import caution_conflicts, exercises_for
+from apps.patients.models import Patient
+from apps.patients.selectors import clinician_patients
+
+from .models import PrescribedExercise, Program
+
+
+@dataclass
+class ItemInput:
+    """One exercise of a program as the clinician entered it; empty dose fields take defaults."""
+
+    exercise: Exercise
+    sets: int | None = None
+    target_low: int | None = None
+    target_high: int | None = None
+    rep_hold_seconds: int | None = None
+    notes: str = ""
+    caution_acknowledged: bool = False
+    id: int | None = None
+
+
+def prescription_caution_check(*, exercise: Exercise, patient: Patient, acknowledged: bool):
+    """An exercise whose caution conflicts with the condition needs the clinician's explicit ok."""
+    conflicts = caution_conflicts(exercise, patient.condition)
+    if conflicts and not acknowledged:
+        raise ValidationError(
+            {
+                "caution_acknowledged": (
+                    f"“{exercise.name}” loads {', '.join(c.lower() for c in conflicts)}, "
+                    "a caution for "
+                    f"{patient.get_condition_display()}. Tick “I have considered this caution” to "
+                    "prescribe it anyway."
+                )
+            }
+        )
+
+
+def _item_build(*, program: Program, item: ItemInput, order: int) -> PrescribedExercise:
+    exercise = item.exercise
+    row = (
+        PrescribedExercise.objects.get(pk=item.id, program=program)
+        if item.id
+        else (PrescribedExercise(program=program))
+    )
+    row.exercise, row.order, row.dose_kind = exercise, order, exercise.dose_kind
+    row.sets = item.sets or exercise.default_sets
+    row.target_low = item.target_low or exercise.default_target_low
+    row.target_high = item.target_high or exercise.default_target_high
+    row.rep_hold_seconds = (
+        item.rep_hold_seconds
+        if item.rep_hold_seconds is not None
+        else (exercise.default_rep_hold_seconds if not item.id else None)
+    )
+    row.notes, row.caution_acknowledged = item.notes, item.caution_acknowledged
+    require(
+        row.target_low <= row.target_high,
+        "The low end of the range must not exceed the high end.",
+        field="target_high",
+    )
+    return row
+
+
+def _items_save(*, clinician: User, program: Program, items: list[ItemInput]) -> None:
+    require(bool(items), "Add at least one exercise to the program.", field="items")
+    visible = set(exercises_for(clinician).values_list("pk", flat=True))
+    keep = []
+    for order, item in enumerate(items):
+        require(
+            item.exercise.pk in visible, "Choose an exercise from your library.", field="exercise"
+        )
+        prescription_caution_check(
+            exercise=item.exercise, patient=program.patient, acknowledged=item.caution_acknowledged
+        )
+        keep.append(model_validate_and_save(_item_build(program=program, item=item, order=order)))
+    program.items.exclude(pk__in=[row.pk for row in keep]).delete()
+
+
+def _program_fields_set(program: Program, fields: dict) -> None:
+    for name, value in fields.items():
+        setattr(program, name, value)
+    require(
+        program.green_max <= program.pain_ceiling,
+        "Green must end at or below the pain ceiling.",
+        field="green_max",
+    )
+
+
+@transaction.atomic
+def program_assign(
+    *,
+    clinician: User,
+    patient: Patient,
+    items: list[ItemInput],
+    name: str = "Home program",
+    sessions_per_week: int = 3,
+    start_date: date,
+    review_date: date,
+    pain_ceiling: int = 3,
+    green_max: int = 2,
+) -> Program:
+    """Make a new active program; the patient's previous one ends and stays as history."""
+    require(
+        clinician_patients(clinician).filter(pk=patient.pk).exists(),
+        "You are not on this patient's care team.",
+    )
+    program = Program(patient=patient, created_by=clinician)
+    _program_fields_set(
+        program,
+        dict(
+            name=name,
+            sessions_per_week=sessions_per_week,
+            start_date=start_date,
+            review_date=review_date,
+            pain_ceiling=pain_ceiling,
+            green_max=green_max,
+        ),
+    )
+    program.full_clean(exclude=["status"])
+    Program.objects.filter(patient=patient, status=Program.Status.ACTIVE).update(
+        status=Program.Status.ENDED, ended_at=timezone.now()
+    )
+    program.save()
+    _items_save(clinician=clinician, program=program, items=items)
+    return program
+
+
+@transaction.atomic
+def program_update(
+    *, clinician: User, program: Program, items: list[ItemInput], **fields
+) -> Program:
+    """Change doses or exercises. Past logs keep the prescription they were done under."""
+    require(program.status == Program.Status.ACTIVE, "An ended program can't be edited.")
+    require(
+        clinician_patients(clinician).filter(pk=program.patient_id).exists(),
+        "You are not on this patient's care team.",
+    )
+    _program_fields_set(program, fields)
+    model_validate_and_save(program)
+    _items_save(clinician=clinician, program=program, items=items)
+    return program
+
+
+@transaction.atomic
+def program_end(*, clinician: User, program: Program) -> Program:
+    require(
+        clinician_patients(clinician).filter(pk=program.patient_id).exists(),
+        "You are not on this patient's care team.",
+    )
+    program.status, program.ended_at = Program.Status.ENDED, timezone.now()
+    program.save(update_fields=["status", "ended_at", "updated_at"])
+    return program

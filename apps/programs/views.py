@@ -1,0 +1,139 @@
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from apps.common.decorators import clinician_required
+from apps.common.forms import form_errors_from
+from apps.exercises.selectors import exercises_for
+from apps.patients.selectors import clinician_patients
+
+from .forms import ItemFormSet, ProgramForm, exercise_defaults
+from .selectors import active_program, editable_programs_for
+from .services import program_assign, program_end, program_update
+
+DEFAULT_REVIEW_WEEKS = 4
+
+
+def _item_initial(program) -> list[dict]:
+    if program is None:
+        return []
+    return [
+        {
+            "id": i.pk,
+            "exercise": i.exercise_id,
+            "sets": i.sets,
+            "target_low": i.target_low,
+            "target_high": i.target_high,
+            "rep_hold_seconds": i.rep_hold_seconds,
+            "notes": i.notes,
+            "caution_acknowledged": i.caution_acknowledged,
+        }
+        for i in program.items.all()
+    ]
+
+
+def _builder(request, *, patient, program, initial, items_initial, save, title):
+    """Shared GET/POST handling of the program builder (new program or edit)."""
+    exercises = list(exercises_for(request.user))
+    data = request.POST or None
+    form = ProgramForm(data, initial=initial)
+    formset = ItemFormSet(
+        data,
+        initial=items_initial,
+        prefix="items",
+        form_kwargs={"exercises": exercises, "patient": patient},
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            saved = save(items=formset.items(), **form.cleaned_data)
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(
+                request, f"“{saved.name}” is saved and visible to {patient.user.get_short_name()}."
+            )
+            return redirect("patients:detail", pk=patient.pk)
+    return render(
+        request,
+        "programs/builder.html",
+        {
+            "form": form,
+            "formset": formset,
+            "patient": patient,
+            "program": program,
+            "title": title,
+            "defaults": exercise_defaults(exercises, patient.condition),
+        },
+    )
+
+
+@clinician_required
+def program_new(request, patient_pk):
+    patient = get_object_or_404(clinician_patients(request.user), pk=patient_pk)
+    current = active_program(patient)
+    today = timezone.localdate()
+    initial = {"start_date": today, "review_date": today + timedelta(weeks=DEFAULT_REVIEW_WEEKS)}
+    if current:
+        initial.update(
+            name=current.name,
+            sessions_per_week=current.sessions_per_week,
+            pain_ceiling=current.pain_ceiling,
+            green_max=current.green_max,
+        )
+    # A new program starts as a copy of the current one (new rows, so no ids carried over).
+    items = [{**row, "id": None} for row in _item_initial(current)]
+
+    def save(**kwargs):
+        return program_assign(clinician=request.user, patient=patient, **kwargs)
+
+    return _builder(
+        request,
+        patient=patient,
+        program=None,
+        initial=initial,
+        items_initial=items,
+        save=save,
+        title=f"New program for {patient.user.full_name}",
+    )
+
+
+@clinician_required
+def program_edit(request, pk):
+    program = get_object_or_404(editable_programs_for(request.user).filter(status="active"), pk=pk)
+    initial = {
+        f: getattr(program, f)
+        for f in (
+            "name",
+            "sessions_per_week",
+            "start_date",
+            "review_date",
+            "pain_ceiling",
+            "green_max",
+        )
+    }
+
+    def save(**kwargs):
+        return program_update(clinician=request.user, program=program, **kwargs)
+
+    return _builder(
+        request,
+        patient=program.patient,
+        program=program,
+        initial=initial,
+        items_initial=_item_initial(program),
+        save=save,
+        title=f"Edit program for {program.patient.user.full_name}",
+    )
+
+
+@clinician_required
+@require_POST
+def program_stop(request, pk):
+    program = get_object_or_404(editable_programs_for(request.user).filter(status="active"), pk=pk)
+    program_end(clinician=request.user, program=program)
+    messages.success(request, f"“{program.name}” has ended and is kept in the history.")
+    return redirect("patients:detail", pk=program.patient_id)
