@@ -116,7 +116,7 @@ class ActivityForm(forms.Form):
         label="Details (optional)",
         widget=forms.TextInput(attrs={"placeholder": "e.g. commute to work"}),
     )
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     duration_minutes = forms.IntegerField(
         min_value=1,
         max_value=1440,

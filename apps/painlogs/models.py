@@ -65,8 +65,9 @@ class Workout(TimeStampedModel):
         )
 
     @property
-    def light_is_final(self) -> bool:
-        return self.followup_pain is not None
+    def light_is_provisional(self) -> bool:
+        """Until the 24-hour rating is in, the light rests on the in-session rating alone."""
+        return self.followup_pain is None
 
 
 class SkipReason(models.TextChoices):

@@ -1,5 +1,6 @@
 """The pain traffic light (DOMAIN.md): pure functions on plain values."""
 
+import math
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -52,6 +53,10 @@ def adherence(done: int, prescribed: int) -> float | None:
 
 
 def prescribed_sessions(sessions_per_week: int, window_days: int, active_days: int) -> int:
-    """Sessions expected in a window, pro-rated when the program ran for only part of it."""
+    """Sessions expected in a window, pro-rated when the program ran for only part of it.
+
+    Rounded up: on a program's first day one session is already expected, so a patient who
+    trains that day reads 1 / 1, not 1 / 0.
+    """
     active_days = max(0, min(active_days, window_days))
-    return round(sessions_per_week * active_days / 7)
+    return math.ceil(sessions_per_week * active_days / 7)

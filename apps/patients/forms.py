@@ -9,7 +9,9 @@ from .models import Condition, Side
 class PatientForm(forms.Form):
     full_name = forms.CharField(max_length=200, label="Full name")
     email = forms.EmailField(help_text="The patient gets a link here to set their password.")
-    date_of_birth = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date_of_birth = forms.DateField(
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     condition = forms.ChoiceField(choices=Condition.choices)
     diagnosis = forms.CharField(max_length=300, required=False, label="Diagnosis (free text)")
     affected_side = forms.ChoiceField(choices=Side.choices)
@@ -19,7 +21,8 @@ class PatientForm(forms.Form):
         help_text="Reminders and “today” follow this zone.",
     )
     reminder_time = forms.TimeField(
-        widget=forms.TimeInput(attrs={"type": "time"}), label="Preferred reminder time"
+        widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
+        label="Preferred reminder time",
     )
     care_team = forms.ModelMultipleChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple)
 

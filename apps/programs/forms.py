@@ -12,8 +12,8 @@ from .services import ItemInput, prescription_caution_check
 class ProgramForm(forms.Form):
     name = forms.CharField(max_length=120, initial="Home program")
     sessions_per_week = forms.IntegerField(min_value=1, max_value=14, initial=3)
-    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    review_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    review_date = forms.DateField(widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     pain_ceiling = forms.IntegerField(
         min_value=0,
         max_value=10,

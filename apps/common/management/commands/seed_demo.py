@@ -1,0 +1,211 @@
+"""Create the demo clinic: a clinician, an admin and two patients with six weeks of logs.
+
+Idempotent: when the demo clinic exists it only prints the logins again.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from apps.accounts.models import Clinic, User
+from apps.accounts.services import clinic_create
+from apps.exercises.models import Exercise
+from apps.painlogs.services import (
+    ResultInput,
+    activity_log,
+    activity_soreness_record,
+    followup_record,
+    workout_log,
+)
+from apps.patients.models import Patient
+from apps.programs.services import ItemInput, program_assign
+
+CLINIC_NAME = "Greenlight Demo Clinic"
+PASSWORD = "greenlight-demo"  # noqa: S105 - demo accounts only, printed on purpose
+WEEKS = 6
+
+
+@dataclass
+class DemoPatient:
+    email: str
+    name: str
+    timezone: str
+    condition: str
+    diagnosis: str
+    exercises: list[str]
+    story: str
+
+
+MAYA = DemoPatient(
+    "maya@demo.greenlight.test",
+    "Maya Chen",
+    "America/Los_Angeles",
+    "fai",
+    "Cam-type FAI, right hip; marathon runner",
+    [
+        "banded-bridge-knees-out",
+        "side-lying-hip-adduction-lift",
+        "supine-hip-flexion-reduced-range",
+        "side-plank-knee",
+    ],
+    "improving",
+)
+TOM = DemoPatient(
+    "tom@demo.greenlight.test",
+    "Tom Becker",
+    "Europe/Berlin",
+    "gluteal_tendinopathy",
+    "Left gluteal tendinopathy; trail runner",
+    ["weighted-bridge-hip-thrust", "standing-banded-hip-abduction", "side-plank-knee"],
+    "flare",
+)
+
+LOGINS = [
+    ("Clinician", "sam@demo.greenlight.test"),
+    ("Clinic admin", "admin@demo.greenlight.test"),
+    ("Patient (improving runner, FAI)", MAYA.email),
+    ("Patient (in a flare)", TOM.email),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo clinic, clinician and two patients with six weeks of logs."
+
+    def handle(self, *args, **options):
+        if Clinic.objects.filter(name=CLINIC_NAME).exists():
+            self.stdout.write("Demo data already present.")
+        else:
+            with transaction.atomic():
+                self._seed(timezone.now())
+            self.stdout.write(self.style.SUCCESS("Demo data created."))
+        self.stdout.write(f"Demo logins (password for all: {PASSWORD}):")
+        for role, email in LOGINS:
+            self.stdout.write(f"  {role:34} {email}")
+
+    def _seed(self, now: datetime):
+        admin = clinic_create(
+            name=CLINIC_NAME,
+            timezone="Europe/London",
+            admin_email="admin@demo.greenlight.test",
+            admin_name="Ada Admin",
+            admin_password=PASSWORD,
+        )
+        sam = User.objects.create_user(
+            email="sam@demo.greenlight.test",
+            password=PASSWORD,
+            full_name="Sam Rivera",
+            role=User.Role.CLINICIAN,
+            clinic=admin.clinic,
+            timezone="Europe/London",
+        )
+        for demo in (MAYA, TOM):
+            self._patient(demo, clinician=sam, rng=random.Random(demo.email), now=now)
+
+    def _patient(self, demo: DemoPatient, *, clinician: User, rng: random.Random, now: datetime):
+        user = User.objects.create_user(
+            email=demo.email,
+            password=PASSWORD,
+            full_name=demo.name,
+            role=User.Role.PATIENT,
+            clinic=clinician.clinic,
+            timezone=demo.timezone,
+        )
+        patient = Patient.objects.create(
+            user=user,
+            clinic=clinician.clinic,
+            date_of_birth=date(1987, 4, 12),
+            condition=demo.condition,
+            diagnosis=demo.diagnosis,
+            affected_side="right" if demo.condition == "fai" else "left",
+        )
+        patient.care_team.set([clinician])
+        zone = ZoneInfo(demo.timezone)
+        start = now.astimezone(zone).date() - timedelta(weeks=WEEKS)
+        exercises = [Exercise.objects.get(clinic__isnull=True, slug=s) for s in demo.exercises]
+        program = program_assign(
+            clinician=clinician,
+            patient=patient,
+            start_date=start,
+            review_date=start + timedelta(weeks=WEEKS + 2),
+            name="Hip strength, phase 1",
+            items=[ItemInput(exercise=e, caution_acknowledged=True) for e in exercises],
+        )
+        for day in range(WEEKS * 7):
+            self._day(demo, user, program, start + timedelta(days=day), zone, rng, now)
+
+    def _day(self, demo, user, program, day: date, zone, rng, now):
+        progress = (day - program.start_date).days / (WEEKS * 7)
+        flare = demo.story == "flare" and progress > 0.75
+        trains = day.weekday() in (0, 2, 4) and not (flare and rng.random() < 0.5)
+        moment = datetime.combine(day, time(7, 15), tzinfo=zone) + timedelta(
+            minutes=rng.randint(0, 600)
+        )
+        if trains and moment < now - timedelta(hours=2):
+            self._workout(user, program, moment, self._pain(demo, progress, flare, rng), rng, now)
+        if day.weekday() == 5 and moment < now - timedelta(hours=2):
+            self._activity(demo, user, day, progress, flare, rng, now)
+
+    @staticmethod
+    def _pain(demo, progress, flare, rng) -> tuple[int, int]:
+        """(during, 24 h after): Maya settles from 4 to about 1; Tom is fine, then flares."""
+        if demo.story == "improving":
+            base = 4 - 3 * progress
+        else:
+            base = 6 if flare else 2
+        during = max(0, min(10, round(base + rng.uniform(-1, 1))))
+        after = max(0, min(10, during + rng.choice([-1, 0, 0, 1] if not flare else [0, 1, 2])))
+        return during, after
+
+    @staticmethod
+    def _workout(user, program, moment, pains, rng, now):
+        during, after = pains
+        results = []
+        for item in program.items.all():
+            value = item.target_high if during <= 3 else item.target_low
+            results.append(
+                ResultInput(
+                    prescribed=item,
+                    set_values=[value] * item.sets,
+                    pain_during=max(0, during - rng.randint(0, 1)),
+                )
+            )
+        results[0].pain_during = during
+        workout = workout_log(
+            user=user,
+            results=results,
+            performed_at=moment,
+            note="Felt stiff at the start." if during >= 4 else "",
+        )
+        rated_at = moment + timedelta(hours=24, minutes=rng.randint(5, 300))
+        # Leave the most recent sessions without a 24-hour rating, as real patients do.
+        if rated_at < now - timedelta(hours=30):
+            followup_record(user=user, workout=workout, pain=after, now=rated_at)
+
+    @staticmethod
+    def _activity(demo, user, day, progress, flare, rng, now):
+        kind, minutes = (
+            ("run", 20 + int(25 * progress)) if demo.story == "improving" else ("elliptical", 20)
+        )
+        pain = 1 if demo.story == "improving" else (5 if flare else 2)
+        activity = activity_log(
+            user=user,
+            kind=kind,
+            date=day,
+            duration_minutes=minutes,
+            pain_during=pain,
+            description="Easy pace",
+            now=now,
+        )
+        next_day = datetime.combine(
+            day + timedelta(days=1), time(9), tzinfo=ZoneInfo(demo.timezone)
+        )
+        if next_day < now:
+            soreness = pain + (3 if flare else rng.randint(0, 1))
+            activity_soreness_record(
+                user=user, activity=activity, soreness=min(soreness, 10), now=next_day
+            )

@@ -1,0 +1,100 @@
+from datetime import date, time, timedelta
+
+import factory
+from django.utils import timezone
+
+from apps.accounts.models import Clinic, User
+from apps.exercises.models import Exercise
+from apps.painlogs.models import Workout
+from apps.patients.models import Patient
+from apps.programs.models import PrescribedExercise, Program
+
+PASSWORD = "correct-horse-battery"
+
+
+class ClinicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Clinic
+
+    name = factory.Sequence(lambda n: f"Clinic {n}")
+    timezone = "Europe/London"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    full_name = factory.Sequence(lambda n: f"Person {n}")
+    role = User.Role.CLINICIAN
+    clinic = factory.SubFactory(ClinicFactory)
+    timezone = "Europe/London"
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save()
+
+
+class PatientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Patient
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory, role=User.Role.PATIENT)
+    clinic = factory.SelfAttribute("user.clinic")
+    date_of_birth = date(1988, 5, 17)
+    condition = "fai"
+    affected_side = "right"
+    reminder_time = time(18, 0)
+
+    @factory.post_generation
+    def care_team(obj, create, extracted, **kwargs):  # noqa: N805
+        if create and extracted:
+            obj.care_team.set(extracted)
+
+
+def library_exercise(slug: str = "banded-bridge-knees-out") -> Exercise:
+    """A shared-library exercise, loaded by the data migration into every test database."""
+    return Exercise.objects.get(clinic__isnull=True, slug=slug)
+
+
+class ProgramFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Program
+
+    patient = factory.SubFactory(PatientFactory)
+    created_by = factory.LazyAttribute(lambda o: o.patient.care_team.first())
+    start_date = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
+    review_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+    sessions_per_week = 3
+    pain_ceiling = 3
+    green_max = 2
+
+
+class PrescribedExerciseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PrescribedExercise
+
+    program = factory.SubFactory(ProgramFactory)
+    exercise = factory.LazyFunction(lambda: Exercise.objects.filter(clinic__isnull=True).first())
+    dose_kind = factory.SelfAttribute("exercise.dose_kind")
+    sets = 3
+    target_low = 8
+    target_high = 10
+
+
+class WorkoutFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Workout
+
+    patient = factory.SubFactory(PatientFactory)
+    program = None
+    performed_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=2))
+    local_date = factory.LazyAttribute(lambda o: o.performed_at.date())
+    pain_during = 2
+    pain_ceiling = 3
+    green_max = 2
+    light = "green"
