@@ -34,32 +34,49 @@ def colleague(clinic):
 
 @pytest.fixture
 def clinic_admin(clinic):
-    return UserFactory(clinic=clinic, role=User.Role.CLINIC_ADMIN, full_name="Ada Admin",
-                       email="ada@riverside.test")
+    return UserFactory(
+        clinic=clinic,
+        role=User.Role.CLINIC_ADMIN,
+        full_name="Ada Admin",
+        email="ada@riverside.test",
+    )
 
 
 @pytest.fixture
 def patient(clinic, clinician):
-    return PatientFactory(user__clinic=clinic, user__full_name="Pat Runner",
-                          user__email="pat@example.com", user__timezone="America/Los_Angeles",
-                          care_team=[clinician])
+    return PatientFactory(
+        user__clinic=clinic,
+        user__full_name="Pat Runner",
+        user__email="pat@example.com",
+        user__timezone="America/Los_Angeles",
+        care_team=[clinician],
+    )
 
 
 @pytest.fixture
 def other_patient(clinic, colleague):
-    return PatientFactory(user__clinic=clinic, user__full_name="Olive Other",
-                          user__email="olive@example.com", care_team=[colleague])
+    return PatientFactory(
+        user__clinic=clinic,
+        user__full_name="Olive Other",
+        user__email="olive@example.com",
+        care_team=[colleague],
+    )
 
 
 @pytest.fixture
 def other_clinic_clinician():
-    return UserFactory(clinic=ClinicFactory(name="Elsewhere Physio"), full_name="Bob Stranger",
-                       email="bob@elsewhere.test")
+    return UserFactory(
+        clinic=ClinicFactory(name="Elsewhere Physio"),
+        full_name="Bob Stranger",
+        email="bob@elsewhere.test",
+    )
 
 
 @pytest.fixture
 def other_clinic_patient(other_clinic_clinician):
-    return PatientFactory(user__clinic=other_clinic_clinician.clinic, care_team=[other_clinic_clinician])
+    return PatientFactory(
+        user__clinic=other_clinic_clinician.clinic, care_team=[other_clinic_clinician]
+    )
 
 
 @pytest.fixture
@@ -67,10 +84,14 @@ def program(clinician, patient):
     """An active program: a bridge (3 × 8–10 reps) and a side plank (3 × 20–30 s hold)."""
     today = timezone.localdate()
     return program_assign(
-        clinician=clinician, patient=patient, start_date=today - timedelta(days=14),
+        clinician=clinician,
+        patient=patient,
+        start_date=today - timedelta(days=14),
         review_date=today + timedelta(days=28),
-        items=[ItemInput(exercise=library_exercise("banded-bridge-knees-out")),
-               ItemInput(exercise=library_exercise("side-plank-knee"))],
+        items=[
+            ItemInput(exercise=library_exercise("banded-bridge-knees-out")),
+            ItemInput(exercise=library_exercise("side-plank-knee")),
+        ],
     )
 
 

@@ -104,7 +104,7 @@ class Command(BaseCommand):
             timezone="Europe/London",
         )
         for demo in (MAYA, TOM):
-            self._patient(demo, clinician=sam, rng=random.Random(demo.email), now=now)
+            self._patient(demo, clinician=sam, rng=random.Random(demo.email), now=now)  # noqa: S311 - repeatable demo, not crypto
 
     def _patient(self, demo: DemoPatient, *, clinician: User, rng: random.Random, now: datetime):
         user = User.objects.create_user(
