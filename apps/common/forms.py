@@ -23,6 +23,7 @@ def pain_field(label: str, *, required: bool = True, help_text: str = "") -> for
         choices=[(i, str(i)) for i in range(11)],
         coerce=int,
         required=required,
+        empty_value=None,
         widget=PainScaleWidget,
         help_text=help_text or "0 = no pain, 10 = worst imaginable.",
         error_messages={"invalid_choice": "Choose a pain rating from 0 to 10."},

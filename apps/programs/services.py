@@ -47,19 +47,17 @@ def prescription_caution_check(*, exercise: Exercise, patient: Patient, acknowle
 
 def _item_build(*, program: Program, item: ItemInput, order: int) -> PrescribedExercise:
     exercise = item.exercise
-    row = (
-        PrescribedExercise.objects.get(pk=item.id, program=program)
-        if item.id
-        else (PrescribedExercise(program=program))
-    )
+    # An id that is not a row of this program (stale page, tampered form) makes a new row.
+    existing = program.items.filter(pk=item.id).first() if item.id else None
+    row = existing or PrescribedExercise(program=program)
     row.exercise, row.order, row.dose_kind = exercise, order, exercise.dose_kind
     row.sets = item.sets or exercise.default_sets
     row.target_low = item.target_low or exercise.default_target_low
     row.target_high = item.target_high or exercise.default_target_high
+    # An emptied hold on an existing row means "no hold"; a new row starts from the default.
+    default_hold = None if existing else exercise.default_rep_hold_seconds
     row.rep_hold_seconds = (
-        item.rep_hold_seconds
-        if item.rep_hold_seconds is not None
-        else (exercise.default_rep_hold_seconds if not item.id else None)
+        item.rep_hold_seconds if item.rep_hold_seconds is not None else default_hold
     )
     row.notes, row.caution_acknowledged = item.notes, item.caution_acknowledged
     require(
