@@ -51,7 +51,9 @@ def _log(patient, clinician, *, workouts, activities):
     for day in range(done, done + workouts):
         workout_log(
             user=patient.user,
-            results=[ResultInput(prescribed=i, set_values=[10, 9, 8], pain_during=2) for i in items],
+            results=[
+                ResultInput(prescribed=i, set_values=[10, 9, 8], pain_during=2) for i in items
+            ],
             note=f"session note {patient.pk}-{day}",
             performed_at=now - timedelta(days=day, minutes=5),
         )
