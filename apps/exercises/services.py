@@ -32,7 +32,8 @@ def exercise_create(
     exercise = Exercise(
         clinic_id=clinician.clinic_id,
         name=name,
-        slug=slugify(name)[:120],
+        # The slug is only an internal handle; a name without Latin letters still needs one.
+        slug=slugify(name)[:120] or "clinic-exercise",
         region=region,
         instructions=instructions,
         dose_kind=dose_kind,

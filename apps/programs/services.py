@@ -154,6 +154,8 @@ def program_end(*, clinician: User, program: Program) -> Program:
         clinician_patients(clinician).filter(pk=program.patient_id).exists(),
         "You are not on this patient's care team.",
     )
+    # Ending twice would rewrite the history's end date.
+    require(program.status == Program.Status.ACTIVE, "This program has already ended.")
     program.status, program.ended_at = Program.Status.ENDED, timezone.now()
     program.save(update_fields=["status", "ended_at", "updated_at"])
     return program

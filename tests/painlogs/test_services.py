@@ -41,7 +41,7 @@ def _log(patient, program, *, bridge_pain=1, plank_pain=1, at=LOGGED_AT):
         )
 
 
-def _message(error: ValidationError) -> str:
+def _message(error: pytest.ExceptionInfo[ValidationError]) -> str:
     return " ".join(error.value.messages)
 
 
@@ -107,7 +107,9 @@ def test_editing_the_program_never_rewrites_a_past_log(clinician, patient, progr
         clinician=clinician,
         program=program,
         items=[
-            ItemInput(exercise=bridge.exercise, id=bridge.pk, sets=4, target_low=12, target_high=15),
+            ItemInput(
+                exercise=bridge.exercise, id=bridge.pk, sets=4, target_low=12, target_high=15
+            ),
             ItemInput(exercise=plank.exercise, id=plank.pk, sets=2, target_low=15, target_high=20),
         ],
     )
@@ -263,6 +265,43 @@ def test_followup_is_refused_before_24_hours(patient, program):
     assert "opens at" in _message(error)
     workout.refresh_from_db()
     assert workout.followup_pain is None
+
+
+def test_the_refusal_says_when_the_rating_opens_in_the_patients_zone(patient, program):
+    # given a workout at 05:00 UTC on 10 March, i.e. 22:00 on Monday 9 March in Los Angeles
+    workout = _log(patient, program)
+
+    with (
+        time_machine.travel(LOGGED_AT + timedelta(hours=1), tick=False),
+        pytest.raises(ValidationError) as error,
+    ):
+        followup_record(user=patient.user, workout=workout, pain=2)
+
+    # then the patient reads their own clock time, 24 hours on
+    assert error.value.message_dict["followup_pain"] == [
+        "The 24-hour rating opens at 22:00 on Tue 10 Mar, 24 hours after your workout."
+    ]
+
+
+def test_across_the_dst_change_the_rating_opens_24_real_hours_later(patient, program):
+    # given a workout at 20:00 PST on Saturday 7 March; clocks go forward that night
+    saturday_evening = datetime(2026, 3, 8, 4, 0, tzinfo=UTC)
+    workout = _log(patient, program, at=saturday_evening)
+    assert workout.local_date == date(2026, 3, 7)
+
+    # when the patient tries at 20:30 PDT on Sunday (only 23.5 real hours later)
+    with (
+        time_machine.travel(saturday_evening + timedelta(hours=23, minutes=30), tick=False),
+        pytest.raises(ValidationError) as error,
+    ):
+        followup_record(user=patient.user, workout=workout, pain=2)
+
+    # then it opens at 21:00 their time: 24 real hours, not the same clock time
+    assert "opens at 21:00 on Sun 8 Mar" in _message(error)
+    with time_machine.travel(saturday_evening + timedelta(hours=24), tick=False):
+        followup_record(user=patient.user, workout=workout, pain=2)
+    workout.refresh_from_db()
+    assert workout.followup_pain == 2
 
 
 def test_followup_opens_at_exactly_24_hours(patient, program):

@@ -1,11 +1,13 @@
 """patient_create: the account, the profile and the one-time invitation link."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.patients.models import Patient
@@ -95,6 +97,21 @@ def test_the_invite_link_works_once(clinician, mailoutbox, django_capture_on_com
     assert again.status_code == 200
     assert "expired" in again.content.decode()
     assert "new_password1" not in again.content.decode()
+
+
+def test_the_invite_link_expires_after_a_week(
+    clinician, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _create(clinician)
+    link = _invite_path(mailoutbox[0])
+
+    with time_machine.travel(timezone.now() + timedelta(days=8)):
+        page = Client().get(link, follow=True)
+
+    assert page.status_code == 200
+    assert "This link has expired" in page.content.decode()
+    assert "new_password1" not in page.content.decode()
 
 
 def test_a_duplicate_email_is_refused_on_the_email_field(

@@ -1,8 +1,10 @@
 """Writes of programs: assigning, editing and ending a patient's home program."""
 
+import contextlib
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -140,7 +142,9 @@ def test_deep_flexion_needs_no_acknowledgement_for_gluteal_tendinopathy(clinicia
         user__clinic=clinician.clinic, condition="gluteal_tendinopathy", care_team=[clinician]
     )
 
-    program = _assign(clinician, tendinopathy, items=[ItemInput(exercise=library_exercise(DEEP_SQUAT))])
+    program = _assign(
+        clinician, tendinopathy, items=[ItemInput(exercise=library_exercise(DEEP_SQUAT))]
+    )
 
     assert [i.exercise.slug for i in program.items.all()] == [DEEP_SQUAT]
 
@@ -248,7 +252,9 @@ def test_update_changes_doses_and_bands(clinician, program):
     program_update(
         clinician=clinician,
         program=program,
-        items=[ItemInput(exercise=bridge.exercise, id=bridge.pk, sets=2, target_low=5, target_high=6)],
+        items=[
+            ItemInput(exercise=bridge.exercise, id=bridge.pk, sets=2, target_low=5, target_high=6)
+        ],
         pain_ceiling=4,
         green_max=1,
     )
@@ -300,6 +306,22 @@ def test_ending_a_program_keeps_it_as_history(clinician, patient, program):
     assert program.ended_at is not None
     assert not Program.objects.filter(patient=patient, status="active").exists()
     assert program.items.count() == 2
+
+
+def test_ending_an_ended_program_again_keeps_its_end_date(clinician, program):
+    # given a program ended a month ago
+    with time_machine.travel(timezone.now() - timedelta(days=30), tick=False):
+        program_end(clinician=clinician, program=program)
+    program.refresh_from_db()
+    ended_at = program.ended_at
+
+    # when it is ended again today (refused, or a no-op)
+    with contextlib.suppress(ValidationError):
+        program_end(clinician=clinician, program=program)
+
+    # then the history still says when it really ended
+    program.refresh_from_db()
+    assert program.ended_at == ended_at
 
 
 def test_a_clinician_of_another_clinic_cannot_end_the_program(other_clinic_clinician, program):
