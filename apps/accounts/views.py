@@ -1,12 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 
 from apps.common.decorators import clinic_admin_required
-from apps.common.forms import form_errors_from
+from apps.common.forms import form_submit
 
 from .forms import ClinicianInviteForm
 from .selectors import clinicians_for
@@ -35,14 +34,10 @@ class InviteConfirmView(auth_views.PasswordResetConfirmView):
 @clinic_admin_required
 def team(request):
     form = ClinicianInviteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = clinician_create(admin=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, f"{user.full_name} is invited: they'll get an email link.")
-            return redirect("accounts:team")
+    user = form_submit(request, form, lambda data: clinician_create(admin=request.user, **data))
+    if user:
+        messages.success(request, f"{user.full_name} is invited: they'll get an email link.")
+        return redirect("accounts:team")
     return render(
         request, "accounts/team.html", {"form": form, "clinicians": clinicians_for(request.user)}
     )

@@ -28,3 +28,18 @@ def pain_field(label: str, *, required: bool = True, help_text: str = "") -> for
         help_text=help_text or "0 = no pain, 10 = worst imaginable.",
         error_messages={"invalid_choice": "Choose a pain rating from 0 to 10."},
     )
+
+
+def form_submit(request, form: forms.Form, action):
+    """Run ``action(cleaned_data)`` for a valid POSTed form; a service's errors land on the form.
+
+    Returns the action's result, or None when the page should be shown again (GET, invalid
+    input, or a refused write), with everything the user typed still in the form.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return action(form.cleaned_data)
+    except ValidationError as error:
+        form_errors_from(form, error)
+        return None

@@ -1,10 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
 from apps.common.decorators import clinician_required
-from apps.common.forms import form_errors_from
+from apps.common.forms import form_submit
 
 from .forms import ExerciseForm, LibraryFilterForm
 from .selectors import exercise_filter, exercises_for, progressions
@@ -34,12 +33,10 @@ def exercise_detail(request, pk):
 @clinician_required
 def exercise_new(request):
     form = ExerciseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            exercise = exercise_create(clinician=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, f"“{exercise.name}” is in your clinic's library.")
-            return redirect("exercises:library")
+    exercise = form_submit(
+        request, form, lambda data: exercise_create(clinician=request.user, **data)
+    )
+    if exercise:
+        messages.success(request, f"“{exercise.name}” is in your clinic's library.")
+        return redirect("exercises:library")
     return render(request, "exercises/form.html", {"form": form})

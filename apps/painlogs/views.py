@@ -1,10 +1,9 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from apps.common.decorators import patient_required
-from apps.common.forms import form_errors_from
+from apps.common.forms import form_submit
 from apps.programs.selectors import active_program
 
 from .forms import ActivityForm, FollowupForm, SorenessForm, WorkoutLogForm
@@ -32,20 +31,18 @@ def today(request):
     program = active_program(patient)
     items = list(program.items.all()) if program else []
     form = WorkoutLogForm(request.POST or None, items=items)
-    if request.method == "POST" and form.is_valid():
-        try:
-            workout = workout_log(
-                user=request.user, results=form.results(), note=form.cleaned_data["note"]
-            )
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(
-                request,
-                f"Workout logged. {LIGHT_WORDS[workout.light]} We'll ask "
-                "how your hip feels in 24 hours.",
-            )
-            return redirect("painlogs:today")
+    workout = form_submit(
+        request,
+        form,
+        lambda data: workout_log(user=request.user, results=form.results(), note=data["note"]),
+    )
+    if workout:
+        messages.success(
+            request,
+            f"Workout logged. {LIGHT_WORDS[workout.light]} We'll ask "
+            "how your hip feels in 24 hours.",
+        )
+        return redirect("painlogs:today")
     local_today = patient_today(patient, now)
     return render(
         request,
@@ -67,16 +64,16 @@ def today(request):
 def followup(request, pk):
     workout = get_object_or_404(workouts_for(request.user), pk=pk)
     form = FollowupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            workout = followup_record(
-                user=request.user, workout=workout, pain=form.cleaned_data["followup_pain"]
-            )
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, f"24-hour rating saved. {LIGHT_WORDS[workout.light]}")
-            return redirect("painlogs:today")
+    rated = form_submit(
+        request,
+        form,
+        lambda data: followup_record(
+            user=request.user, workout=workout, pain=data["followup_pain"]
+        ),
+    )
+    if rated:
+        messages.success(request, f"24-hour rating saved. {LIGHT_WORDS[rated.light]}")
+        return redirect("painlogs:today")
     return render(request, "painlogs/followup.html", {"form": form, "workout": workout})
 
 
@@ -96,16 +93,12 @@ def history(request):
 @patient_required
 def activity_new(request):
     form = ActivityForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            activity = activity_log(user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(
-                request, f"{activity.get_kind_display()} logged. {LIGHT_WORDS[activity.light]}"
-            )
-            return redirect("painlogs:history")
+    activity = form_submit(request, form, lambda data: activity_log(user=request.user, **data))
+    if activity:
+        messages.success(
+            request, f"{activity.get_kind_display()} logged. {LIGHT_WORDS[activity.light]}"
+        )
+        return redirect("painlogs:history")
     return render(request, "painlogs/activity_form.html", {"form": form})
 
 
@@ -113,16 +106,14 @@ def activity_new(request):
 def activity_soreness(request, pk):
     activity = get_object_or_404(activities_for(request.user), pk=pk)
     form = SorenessForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            activity_soreness_record(
-                user=request.user,
-                activity=activity,
-                soreness=form.cleaned_data["next_day_soreness"],
-            )
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, "Next-day soreness saved.")
-            return redirect("painlogs:today")
+    saved = form_submit(
+        request,
+        form,
+        lambda data: activity_soreness_record(
+            user=request.user, activity=activity, soreness=data["next_day_soreness"]
+        ),
+    )
+    if saved:
+        messages.success(request, "Next-day soreness saved.")
+        return redirect("painlogs:today")
     return render(request, "painlogs/soreness.html", {"form": form, "activity": activity})

@@ -1,12 +1,11 @@
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from apps.common.decorators import clinician_required
-from apps.common.forms import form_errors_from
+from apps.common.forms import form_submit
 from apps.painlogs.selectors import (
     adherence_summary,
     pain_trend,
@@ -44,18 +43,15 @@ def patient_new(request):
             "care_team": [request.user.pk],
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            patient = patient_create(clinician=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(
-                request,
-                f"{patient.user.full_name} is added and has been emailed "
-                "a link to set their password.",
-            )
-            return redirect("patients:detail", pk=patient.pk)
+    patient = form_submit(
+        request, form, lambda data: patient_create(clinician=request.user, **data)
+    )
+    if patient:
+        messages.success(
+            request,
+            f"{patient.user.full_name} is added and has been emailed a link to set their password.",
+        )
+        return redirect("patients:detail", pk=patient.pk)
     return render(request, "patients/form.html", {"form": form, "title": "Add a patient"})
 
 
@@ -73,14 +69,9 @@ def patient_edit(request, pk):
         "care_team": patient.care_team.all(),
     }
     form = PatientForm(request.POST or None, clinician=request.user, editing=True, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            patient_update(patient=patient, **form.cleaned_data)
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, "Patient details saved.")
-            return redirect("patients:detail", pk=patient.pk)
+    if form_submit(request, form, lambda data: patient_update(patient=patient, **data)):
+        messages.success(request, "Patient details saved.")
+        return redirect("patients:detail", pk=patient.pk)
     return render(
         request,
         "patients/form.html",

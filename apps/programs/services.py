@@ -93,6 +93,13 @@ def _program_fields_set(program: Program, fields: dict) -> None:
     )
 
 
+def _require_care_team(clinician: User, patient_id: int) -> None:
+    require(
+        clinician_patients(clinician).filter(pk=patient_id).exists(),
+        "You are not on this patient's care team.",
+    )
+
+
 @transaction.atomic
 def program_assign(
     *,
@@ -107,10 +114,7 @@ def program_assign(
     green_max: int = 2,
 ) -> Program:
     """Make a new active program; the patient's previous one ends and stays as history."""
-    require(
-        clinician_patients(clinician).filter(pk=patient.pk).exists(),
-        "You are not on this patient's care team.",
-    )
+    _require_care_team(clinician, patient.pk)
     program = Program(patient=patient, created_by=clinician)
     _program_fields_set(
         program,
@@ -138,10 +142,7 @@ def program_update(
 ) -> Program:
     """Change doses or exercises. Past logs keep the prescription they were done under."""
     require(program.status == Program.Status.ACTIVE, "An ended program can't be edited.")
-    require(
-        clinician_patients(clinician).filter(pk=program.patient_id).exists(),
-        "You are not on this patient's care team.",
-    )
+    _require_care_team(clinician, program.patient_id)
     _program_fields_set(program, fields)
     model_validate_and_save(program)
     _items_save(clinician=clinician, program=program, items=items)
@@ -150,10 +151,7 @@ def program_update(
 
 @transaction.atomic
 def program_end(*, clinician: User, program: Program) -> Program:
-    require(
-        clinician_patients(clinician).filter(pk=program.patient_id).exists(),
-        "You are not on this patient's care team.",
-    )
+    _require_care_team(clinician, program.patient_id)
     # Ending twice would rewrite the history's end date.
     require(program.status == Program.Status.ACTIVE, "This program has already ended.")
     program.status, program.ended_at = Program.Status.ENDED, timezone.now()
