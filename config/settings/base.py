@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "apps.exercises",
     "apps.programs",
     "apps.painlogs",
+    "apps.reminders",
 ]
 
 MIDDLEWARE = [
