@@ -12,5 +12,6 @@ urlpatterns = [
     path("library/", include("apps.exercises.urls")),
     path("", include("apps.programs.urls")),
     path("", include("apps.painlogs.urls")),
+    path("notifications/", include("apps.reminders.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -53,6 +53,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         validators=[validate_timezone],
         help_text="Dates and reminder times are shown in this zone.",
     )
+    email_reminders = models.BooleanField(
+        default=True, help_text="Send reminders by email too (in-app ones always show)."
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=dj_timezone.now)

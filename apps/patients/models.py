@@ -36,6 +36,9 @@ class Patient(TimeStampedModel):
     reminder_time = models.TimeField(
         default=time(18, 0), help_text="Preferred local time for workout reminders."
     )
+    reminders_paused = models.BooleanField(
+        default=False, help_text="No workout, 24-hour or inactivity reminders while paused."
+    )
     care_team = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="care_patients", blank=True
     )

@@ -64,6 +64,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "apps.reminders.context_processors.unread_notifications",
             ],
         },
     },
@@ -119,6 +120,28 @@ GREENLIGHT = {
     "DEFAULT_PAIN_CEILING": 3,
     "DEFAULT_GREEN_MAX": 2,
     "FOLLOWUP_AFTER_HOURS": 24,
+}
+
+# Celery. The default broker keeps messages in files under var/ so that `make run` needs no
+# server; CELERY_BROKER_URL=redis://... switches to Redis with the same code path.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _queue_dir = BASE_DIR / "var" / "broker"
+    _queue_dir.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_queue_dir),
+        "data_folder_out": str(_queue_dir),
+        "store_processed": False,
+    }
+    # The file transport has no broadcast channel for remote control.
+    CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = "UTC"
+CELERY_TASK_ACKS_LATE = False
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULE = {
+    # Every reminder decision is idempotent, so a tick every minute (or two beats) is safe.
+    "reminders-tick": {"task": "apps.reminders.tasks.reminders_tick", "schedule": 60.0},
 }
 
 LOGGING = {

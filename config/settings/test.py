@@ -9,3 +9,6 @@ ALLOWED_HOSTS = ["*"]
 # Serve static files straight from the source folders: no collectstatic step locally.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Tasks run in-process in tests unless a test starts a real worker.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True

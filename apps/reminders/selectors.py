@@ -1,0 +1,53 @@
+from datetime import datetime, timedelta
+
+from django.db.models import F, QuerySet
+
+from apps.accounts.models import User
+from apps.painlogs.models import Workout
+from apps.programs.models import Program
+
+from .models import Notification
+
+
+def notifications_for(user: User) -> QuerySet[Notification]:
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=user)
+
+
+def unread_count(user: User) -> int:
+    return notifications_for(user).filter(read_at__isnull=True).count()
+
+
+def reminder_candidates() -> list[dict]:
+    """Patients with an active program and reminders on: one row each, in one query."""
+    return list(
+        Program.objects.filter(
+            status=Program.Status.ACTIVE, patient__reminders_paused=False
+        ).values(
+            "patient_id",
+            "sessions_per_week",
+            "start_date",
+            user_id=F("patient__user_id"),
+            tz=F("patient__user__timezone"),
+            at=F("patient__reminder_time"),
+        )
+    )
+
+
+def workout_days_since(day) -> set[tuple[int, object]]:
+    """(patient id, local date) of every workout from ``day`` on: one query for all patients."""
+    return set(Workout.objects.filter(local_date__gte=day).values_list("patient_id", "local_date"))
+
+
+def followups_missing(*, now: datetime, hours: int, window_hours: int) -> list[dict]:
+    """Workouts past their 24-hour mark, not yet rated, still inside the prompt window."""
+    opened_before = now - timedelta(hours=hours)
+    return list(
+        Workout.objects.filter(
+            followup_pain__isnull=True,
+            performed_at__lte=opened_before,
+            performed_at__gt=opened_before - timedelta(hours=window_hours),
+            patient__reminders_paused=False,
+        ).values("id", "patient_id", user_id=F("patient__user_id"))
+    )

@@ -1,0 +1,26 @@
+from celery import shared_task
+
+from . import services
+
+EMAIL_MAX_RETRIES = 5
+
+
+@shared_task(ignore_result=True, max_retries=0)
+def reminders_tick() -> int:
+    """Beat's minute tick: decide what is due and queue its emails (idempotent)."""
+    return services.reminders_tick()
+
+
+@shared_task(
+    bind=True,
+    # Safe to acknowledge late: the notification row's status decides whether to send.
+    acks_late=True,
+    autoretry_for=(services.DeliveryError,),
+    max_retries=EMAIL_MAX_RETRIES,
+    retry_backoff=30,
+    retry_backoff_max=900,
+    retry_jitter=True,
+)
+def notification_email_send(self, notification_id: int) -> bool:
+    final = self.request.retries >= EMAIL_MAX_RETRIES
+    return services.notification_email_deliver(notification_id=notification_id, final_attempt=final)

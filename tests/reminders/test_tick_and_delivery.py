@@ -1,0 +1,173 @@
+from datetime import UTC, date, datetime, time, timedelta
+from smtplib import SMTPException
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from apps.painlogs.models import Workout
+from apps.reminders import services
+from apps.reminders.models import Notification
+from apps.reminders.services import DeliveryError, notification_email_deliver, reminders_tick
+from tests.conftest import client_for
+from tests.factories import WorkoutFactory
+
+pytestmark = pytest.mark.django_db
+
+# Wednesday 18 November 2026, 16:00 UTC = 08:00 in Los Angeles, where the patient lives.
+WEDNESDAY_8AM_LA = datetime(2026, 11, 18, 16, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def morning_patient(patient, program):
+    patient.reminder_time = time(7, 30)
+    patient.save()
+    return patient
+
+
+def tick(capture, now):
+    with time_machine.travel(now, tick=False), capture(execute=True):
+        return reminders_tick(now=now)
+
+
+def test_workout_reminder_fires_once_after_the_local_time(
+    morning_patient, mailoutbox, django_capture_on_commit_callbacks
+):
+    # given a patient whose 07:30 reminder time has passed on a program day (Wednesday)
+    # when the scheduler ticks twice
+    tick(django_capture_on_commit_callbacks, WEDNESDAY_8AM_LA)
+    tick(django_capture_on_commit_callbacks, WEDNESDAY_8AM_LA + timedelta(minutes=1))
+
+    # then exactly one reminder exists and exactly one email went out, with no health details
+    notes = Notification.objects.filter(recipient=morning_patient.user, kind="workout_due")
+    assert [n.occurrence for n in notes] == ["2026-11-18"]
+    assert len(mailoutbox) == 1
+    body = mailoutbox[0].body
+    assert "/today/" in body
+    assert "pain" not in body.lower()
+    assert "/notifications/unsubscribe/" in body
+
+
+def test_no_reminder_before_the_local_time(morning_patient, django_capture_on_commit_callbacks):
+    tick(django_capture_on_commit_callbacks, WEDNESDAY_8AM_LA - timedelta(hours=1))  # 07:00 LA
+    assert not Notification.objects.exists()
+
+
+def test_no_reminder_when_the_workout_is_already_logged(
+    morning_patient, django_capture_on_commit_callbacks
+):
+    WorkoutFactory(
+        patient=morning_patient,
+        performed_at=WEDNESDAY_8AM_LA - timedelta(minutes=30),
+        local_date=date(2026, 11, 18),
+    )
+    tick(django_capture_on_commit_callbacks, WEDNESDAY_8AM_LA)
+    assert not Notification.objects.filter(kind="workout_due").exists()
+
+
+def test_no_reminder_on_a_rest_day_or_while_paused(
+    morning_patient, django_capture_on_commit_callbacks
+):
+    tick(django_capture_on_commit_callbacks, WEDNESDAY_8AM_LA + timedelta(days=1))  # Thursday
+    morning_patient.reminders_paused = True
+    morning_patient.save()
+    tick(django_capture_on_commit_callbacks, WEDNESDAY_8AM_LA + timedelta(days=2))  # Friday
+    assert not Notification.objects.exists()
+
+
+def test_24_hour_check_links_straight_to_the_rating_form(
+    patient, mailoutbox, django_capture_on_commit_callbacks
+):
+    workout = WorkoutFactory(patient=patient, performed_at=WEDNESDAY_8AM_LA - timedelta(hours=25))
+    tick(django_capture_on_commit_callbacks, WEDNESDAY_8AM_LA)
+    tick(django_capture_on_commit_callbacks, WEDNESDAY_8AM_LA + timedelta(hours=1))
+
+    note = Notification.objects.get(kind="followup_due")
+    assert note.link == reverse("painlogs:followup", args=[workout.pk])
+    assert len(mailoutbox) == 1
+    assert note.link in mailoutbox[0].body
+
+
+def test_no_24_hour_check_once_rated(patient, django_capture_on_commit_callbacks):
+    WorkoutFactory(
+        patient=patient,
+        performed_at=WEDNESDAY_8AM_LA - timedelta(hours=25),
+        followup_pain=1,
+        followup_at=WEDNESDAY_8AM_LA - timedelta(hours=1),
+    )
+    tick(django_capture_on_commit_callbacks, WEDNESDAY_8AM_LA)
+    assert not Notification.objects.exists()
+    assert Workout.objects.count() == 1
+
+
+def _note(patient):
+    return Notification.objects.create(
+        recipient=patient.user,
+        patient=patient,
+        kind="workout_due",
+        occurrence="2026-11-18",
+        title="Your exercises are waiting for you today",
+        link="/today/",
+    )
+
+
+def test_a_failing_smtp_server_is_retried_and_recorded_never_lost(patient, monkeypatch, mailoutbox):
+    note = _note(patient)
+
+    def refuse(**kwargs):
+        raise SMTPException("421 try again later")
+
+    monkeypatch.setattr(services, "send_mail", refuse)
+    with pytest.raises(DeliveryError):
+        notification_email_deliver(notification_id=note.pk, final_attempt=False)
+    note.refresh_from_db()
+    assert (note.email_status, note.email_attempts) == ("pending", 1)
+    assert "421" in note.email_last_error
+
+    with pytest.raises(DeliveryError):
+        notification_email_deliver(notification_id=note.pk, final_attempt=True)
+    note.refresh_from_db()
+    assert (note.email_status, note.email_attempts) == ("failed", 2)
+    assert mailoutbox == []
+
+
+def test_a_redelivered_task_does_not_send_twice(patient, mailoutbox):
+    note = _note(patient)
+    assert notification_email_deliver(notification_id=note.pk, final_attempt=False) is True
+    assert notification_email_deliver(notification_id=note.pk, final_attempt=False) is False
+    assert len(mailoutbox) == 1
+
+
+def test_one_click_unsubscribe_stops_emails_but_not_in_app(client, patient, mailoutbox):
+    note = _note(patient)
+    response = client.get(services.unsubscribe_url(patient.user.pk))
+    assert response.status_code == 200
+    assert "Reminder emails are off" in response.content.decode()
+
+    assert notification_email_deliver(notification_id=note.pk, final_attempt=False) is False
+    assert mailoutbox == []
+    patient.user.refresh_from_db()
+    assert patient.user.email_reminders is False
+
+
+def test_a_tampered_unsubscribe_link_is_404(client, patient):
+    token = services.unsubscribe_token(patient.user.pk)
+    response = client.get(reverse("reminders:unsubscribe", args=[token[:-2] + "xx"]))
+    assert response.status_code == 404
+
+
+def test_in_app_list_shows_unread_count_and_a_stranger_cannot_open_it(patient, other_patient):
+    note = _note(patient)
+    own = client_for(patient.user)
+    page = own.get(reverse("reminders:list")).content.decode()
+    assert "Your exercises are waiting for you today" in page
+    assert '1<span class="visually-hidden"> unread</span>' in page
+
+    stranger = client_for(other_patient.user)
+    assert "waiting for you" not in stranger.get(reverse("reminders:list")).content.decode()
+    assert stranger.post(reverse("reminders:open", args=[note.pk])).status_code == 404
+
+    response = own.post(reverse("reminders:open", args=[note.pk]))
+    assert response["Location"] == "/today/"
+    note.refresh_from_db()
+    assert note.read_at is not None
