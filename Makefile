@@ -22,8 +22,13 @@ migrate: install
 demo: migrate
 	$(PY) manage.py seed_demo
 
+# The reminder worker (with its embedded scheduler) runs next to the web server and stops with it.
 run: demo
+	@mkdir -p var
 	@echo "Greenlight at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	$(VENV)/bin/celery -A config worker --beat --loglevel INFO --concurrency 1 \
+		--schedule var/celerybeat-schedule --without-mingle --without-gossip & \
+	worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: install
