@@ -47,3 +47,15 @@ class PatientSearchForm(forms.Form):
         label="Search patients",
         widget=forms.TextInput(attrs={"placeholder": "Name, email or diagnosis", "type": "search"}),
     )
+
+
+class PreferencesForm(forms.Form):
+    reminder_time = forms.TimeField(
+        widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
+        label="Remind me at",
+        help_text="On your exercise days, in your own time zone.",
+    )
+    reminders_paused = forms.BooleanField(
+        required=False, label="Pause all reminders (holiday, illness…)"
+    )
+    email_reminders = forms.BooleanField(required=False, label="Also send reminders by email")

@@ -89,3 +89,14 @@ def patient_update(
     model_validate_and_save(patient)
     patient.care_team.set(team)
     return patient
+
+
+def patient_preferences_update(
+    *, patient: Patient, reminder_time: time, reminders_paused: bool, email_reminders: bool
+) -> Patient:
+    """The patient's own reminder settings; the clinician's fields are not touched here."""
+    patient.reminder_time, patient.reminders_paused = reminder_time, reminders_paused
+    model_validate_and_save(patient)
+    patient.user.email_reminders = email_reminders
+    patient.user.save(update_fields=["email_reminders"])
+    return patient

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from apps.common.decorators import clinician_required
+from apps.common.decorators import clinician_required, patient_required
 from apps.common.forms import form_submit
 from apps.painlogs.selectors import (
     adherence_summary,
@@ -14,9 +14,9 @@ from apps.painlogs.selectors import (
 )
 from apps.programs.selectors import active_program, program_history
 
-from .forms import PatientForm, PatientSearchForm
+from .forms import PatientForm, PatientSearchForm, PreferencesForm
 from .selectors import clinician_patients, patient_roster
-from .services import patient_create, patient_update
+from .services import patient_create, patient_preferences_update, patient_update
 
 TREND_DAYS = 42
 RECENT_WORKOUTS = 10
@@ -94,3 +94,18 @@ def patient_detail(request, pk):
         "today": today,
     }
     return render(request, "patients/detail.html", context)
+
+
+@patient_required
+def preferences(request):
+    patient = request.user.patient_profile
+    initial = {
+        "reminder_time": patient.reminder_time,
+        "reminders_paused": patient.reminders_paused,
+        "email_reminders": request.user.email_reminders,
+    }
+    form = PreferencesForm(request.POST or None, initial=initial)
+    if form_submit(request, form, lambda data: patient_preferences_update(patient=patient, **data)):
+        messages.success(request, "Reminder settings saved.")
+        return redirect("patients:preferences")
+    return render(request, "patients/preferences.html", {"form": form, "patient": patient})
