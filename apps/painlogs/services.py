@@ -113,7 +113,15 @@ def workout_log(
     workout.light = workout.traffic_light()
     model_validate_and_save(workout)
     ExerciseResult.objects.bulk_create([_result_build(workout, item) for item in results])
+    _alert_check_on_commit(workout)
     return workout
+
+
+def _alert_check_on_commit(workout: Workout) -> None:
+    """The care team hears about a worrying session from a task, after the log is saved."""
+    from apps.reminders.tasks import clinician_alert_check
+
+    transaction.on_commit(lambda: clinician_alert_check.delay(workout.pk))
 
 
 def _when(moment: datetime, tz_name: str) -> str:
@@ -152,6 +160,7 @@ def followup_record(
     workout.followup_pain, workout.followup_at = pain, now
     workout.light = workout.traffic_light()
     model_validate_and_save(workout)
+    _alert_check_on_commit(workout)
     return workout
 
 

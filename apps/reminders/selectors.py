@@ -51,3 +51,29 @@ def followups_missing(*, now: datetime, hours: int, window_hours: int) -> list[d
             patient__reminders_paused=False,
         ).values("id", "patient_id", user_id=F("patient__user_id"))
     )
+
+
+def workout_with_team(workout_id: int) -> Workout:
+    return (
+        Workout.objects.select_related("patient__user")
+        .prefetch_related("patient__care_team")
+        .get(pk=workout_id)
+    )
+
+
+def recent_followups(workout: Workout, *, days: int) -> list[int]:
+    """24-hour ratings of the patient's sessions in the days before this one (its baseline)."""
+    return list(
+        Workout.objects.filter(
+            patient_id=workout.patient_id,
+            followup_pain__isnull=False,
+            performed_at__lt=workout.performed_at,
+            performed_at__gte=workout.performed_at - timedelta(days=days),
+        ).values_list("followup_pain", flat=True)
+    )
+
+
+def reds_since(patient_id: int, since: datetime) -> int:
+    return Workout.objects.filter(
+        patient_id=patient_id, light="red", performed_at__gte=since
+    ).count()

@@ -10,6 +10,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.painlogs.rules import alert_reasons, baseline
+
 from . import selectors
 from .models import Notification
 from .rules import local_days_around, workout_reminder_due
@@ -197,3 +199,44 @@ def notification_mark_read(*, user, notification: Notification) -> None:
 def email_unsubscribe(*, user) -> None:
     user.email_reminders = False
     user.save(update_fields=["email_reminders"])
+
+
+ALERT_BASELINE_DAYS = 14
+
+
+def clinician_alert_check(*, workout_id: int, now: datetime | None = None) -> int:
+    """Tell the care team about a session that needs attention, once per workout and clinician.
+
+    Runs after a workout is logged and again after its 24-hour rating: one occurrence key per
+    workout means a session that turns red the next morning alerts once, not twice.
+    """
+    from .tasks import notification_email_send
+
+    now = now or timezone.now()
+    workout = selectors.workout_with_team(workout_id)
+    reasons = alert_reasons(
+        light=workout.light,
+        followup_pain=workout.followup_pain,
+        recent_baseline=baseline(selectors.recent_followups(workout, days=ALERT_BASELINE_DAYS)),
+        reds_last_7_days=selectors.reds_since(workout.patient_id, now - timedelta(days=7)),
+    )
+    if not reasons:
+        return 0
+    created = 0
+    with transaction.atomic():
+        for clinician in workout.patient.care_team.all():
+            note, new = Notification.objects.get_or_create(
+                recipient=clinician,
+                kind=Notification.Kind.CLINICIAN_ALERT,
+                occurrence=f"workout-{workout.pk}",
+                defaults={
+                    "patient": workout.patient,
+                    "title": "A patient of yours may need attention",
+                    "link": reverse("patients:detail", args=[workout.patient_id]),
+                },
+            )
+            if new and clinician.email_reminders:
+                created += 1
+                transaction.on_commit(lambda pk=note.pk: notification_email_send.delay(pk))
+    logger.info("Alert for workout %s (%s): %s clinicians", workout.pk, "; ".join(reasons), created)
+    return created

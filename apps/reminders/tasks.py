@@ -24,3 +24,9 @@ def reminders_tick() -> int:
 def notification_email_send(self, notification_id: int) -> bool:
     final = self.request.retries >= EMAIL_MAX_RETRIES
     return services.notification_email_deliver(notification_id=notification_id, final_attempt=final)
+
+
+@shared_task(ignore_result=True, max_retries=3, default_retry_delay=30)
+def clinician_alert_check(workout_id: int) -> int:
+    """After a workout or its 24-hour rating: alert the care team if the session needs it."""
+    return services.clinician_alert_check(workout_id=workout_id)
