@@ -1,6 +1,6 @@
 from datetime import datetime, timedelta
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Max, QuerySet
 
 from apps.accounts.models import User
 from apps.painlogs.models import Workout
@@ -33,6 +33,12 @@ def reminder_candidates() -> list[dict]:
             at=F("patient__reminder_time"),
         )
     )
+
+
+def last_workout_days() -> dict[int, object]:
+    """Each patient's latest workout date (local), for every patient at once."""
+    rows = Workout.objects.values("patient_id").annotate(last=Max("local_date"))
+    return {row["patient_id"]: row["last"] for row in rows}
 
 
 def workout_days_since(day) -> set[tuple[int, object]]:

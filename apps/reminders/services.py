@@ -14,10 +14,11 @@ from apps.painlogs.rules import alert_reasons, baseline
 
 from . import selectors
 from .models import Notification
-from .rules import local_days_around, workout_reminder_due
+from .rules import local_days_around, local_moment, workout_reminder_due
 
 logger = logging.getLogger(__name__)
 FOLLOWUP_HOURS = settings.GREENLIGHT["FOLLOWUP_AFTER_HOURS"]
+INACTIVITY_DAYS = settings.GREENLIGHT["INACTIVITY_DAYS"]
 # A reminder missed by more than this (worker down for a day) is stale: better none than late.
 WORKOUT_REMINDER_WINDOW = timedelta(hours=6)
 FOLLOWUP_PROMPT_WINDOW_HOURS = 24
@@ -34,8 +35,7 @@ class Due:
     link: str
 
 
-def _workouts_due(now: datetime) -> list[Due]:
-    candidates = selectors.reminder_candidates()
+def _workouts_due(now: datetime, candidates: list[dict]) -> list[Due]:
     if not candidates:
         return []
     logged = selectors.workout_days_since(now.date() - timedelta(days=2))
@@ -55,6 +55,28 @@ def _workouts_due(now: datetime) -> list[Due]:
                         reverse("painlogs:today"),
                     )
                 )
+    return due
+
+
+def _inactive_due(now: datetime, candidates: list[dict]) -> list[Due]:
+    """One nudge per inactive stretch: the occurrence is the date the stretch began."""
+    last_days = selectors.last_workout_days()
+    due = []
+    for row in candidates:
+        today = local_days_around(now, row["tz"])[1]
+        last = max(last_days.get(row["patient_id"]) or row["start_date"], row["start_date"])
+        at = local_moment(today, row["at"], row["tz"])
+        if (today - last).days >= INACTIVITY_DAYS and at <= now:
+            due.append(
+                Due(
+                    row["user_id"],
+                    row["patient_id"],
+                    Notification.Kind.INACTIVITY,
+                    f"since-{last.isoformat()}",
+                    "It's been a few days: a short session keeps your progress going",
+                    reverse("painlogs:today"),
+                )
+            )
     return due
 
 
@@ -114,7 +136,8 @@ def reminders_tick(*, now: datetime | None = None) -> int:
 
     now = now or timezone.now()
     started = timezone.now()
-    due = _workouts_due(now) + _followups_due(now)
+    candidates = selectors.reminder_candidates()
+    due = _workouts_due(now, candidates) + _inactive_due(now, candidates) + _followups_due(now)
     if not due:
         return 0
     with transaction.atomic():

@@ -120,6 +120,8 @@ GREENLIGHT = {
     "DEFAULT_PAIN_CEILING": 3,
     "DEFAULT_GREEN_MAX": 2,
     "FOLLOWUP_AFTER_HOURS": 24,
+    # Nudge a patient with an active program after this many days without a workout.
+    "INACTIVITY_DAYS": 3,
 }
 
 # Celery. The default broker keeps messages in files under var/ so that `make run` needs no

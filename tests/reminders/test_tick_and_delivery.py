@@ -20,8 +20,16 @@ WEDNESDAY_8AM_LA = datetime(2026, 11, 18, 16, 0, tzinfo=UTC)
 
 @pytest.fixture
 def morning_patient(patient, program):
+    """An active patient: reminders at 07:30, last session on Tuesday 17 November (a rest day)."""
     patient.reminder_time = time(7, 30)
     patient.save()
+    WorkoutFactory(
+        patient=patient,
+        performed_at=datetime(2026, 11, 17, 18, tzinfo=UTC),
+        local_date=date(2026, 11, 17),
+        followup_pain=0,
+        followup_at=datetime(2026, 11, 18, 18, tzinfo=UTC),
+    )
     return patient
 
 
@@ -171,3 +179,21 @@ def test_in_app_list_shows_unread_count_and_a_stranger_cannot_open_it(patient, o
     assert response["Location"] == "/today/"
     note.refresh_from_db()
     assert note.read_at is not None
+
+
+def test_inactivity_nudge_once_per_stretch_after_three_days(
+    morning_patient, django_capture_on_commit_callbacks
+):
+    # given a last workout on Sunday 15 November (local)
+    Workout.objects.filter(patient=morning_patient).delete()
+    WorkoutFactory(
+        patient=morning_patient,
+        performed_at=datetime(2026, 11, 15, 18, tzinfo=UTC),
+        local_date=date(2026, 11, 15),
+    )
+    # when ticks run on Tuesday (2 days), Wednesday (3 days) and Thursday morning
+    for days in (-1, 0, 1):
+        tick(django_capture_on_commit_callbacks, WEDNESDAY_8AM_LA + timedelta(days=days))
+    # then one nudge, for the stretch that began on the 15th
+    nudges = Notification.objects.filter(kind="inactivity")
+    assert [n.occurrence for n in nudges] == ["since-2026-11-15"]
