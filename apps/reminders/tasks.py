@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.conf import settings
 
 from . import services
 
@@ -17,8 +18,8 @@ def reminders_tick() -> int:
     acks_late=True,
     autoretry_for=(services.DeliveryError,),
     max_retries=EMAIL_MAX_RETRIES,
-    retry_backoff=30,
-    retry_backoff_max=900,
+    retry_backoff=settings.GREENLIGHT["EMAIL_RETRY_BACKOFF"],
+    retry_backoff_max=settings.GREENLIGHT["EMAIL_RETRY_BACKOFF_MAX"],
     retry_jitter=True,
 )
 def notification_email_send(self, notification_id: int) -> bool:

@@ -122,6 +122,9 @@ GREENLIGHT = {
     "FOLLOWUP_AFTER_HOURS": 24,
     # Nudge a patient with an active program after this many days without a workout.
     "INACTIVITY_DAYS": 3,
+    # Email retries back off exponentially from this many seconds, up to the maximum.
+    "EMAIL_RETRY_BACKOFF": env.int("REMINDER_RETRY_BACKOFF", default=30),
+    "EMAIL_RETRY_BACKOFF_MAX": env.int("REMINDER_RETRY_BACKOFF_MAX", default=900),
 }
 
 # Celery. The default broker keeps messages in files under var/ so that `make run` needs no
