@@ -3,14 +3,22 @@ from smtplib import SMTPException
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.painlogs.models import Workout
+from apps.patients.models import Patient
 from apps.reminders import services
 from apps.reminders.models import Notification
 from apps.reminders.services import DeliveryError, notification_email_deliver, reminders_tick
 from tests.conftest import client_for
-from tests.factories import WorkoutFactory
+from tests.factories import (
+    PatientFactory,
+    PrescribedExerciseFactory,
+    ProgramFactory,
+    WorkoutFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -197,3 +205,31 @@ def test_inactivity_nudge_once_per_stretch_after_three_days(
     # then one nudge, for the stretch that began on the 15th
     nudges = Notification.objects.filter(kind="inactivity")
     assert [n.occurrence for n in nudges] == ["since-2026-11-15"]
+
+
+def _patients_due(count, clinician, now):
+    for _ in range(count):
+        patient = PatientFactory(
+            user__timezone="UTC",
+            care_team=[clinician],
+            reminder_time=(now - timedelta(minutes=5)).time(),
+        )
+        program = ProgramFactory(patient=patient, created_by=clinician, sessions_per_week=7)
+        PrescribedExerciseFactory(program=program)
+        WorkoutFactory(patient=patient, performed_at=now - timedelta(hours=25))
+
+
+def test_one_tick_costs_the_same_queries_for_3_or_30_patients(
+    clinician, django_capture_on_commit_callbacks
+):
+    counts = []
+    for size in (3, 30):
+        Patient.objects.all().delete()
+        now = WEDNESDAY_8AM_LA + timedelta(days=7 * len(counts))
+        _patients_due(size, clinician, now)
+        with time_machine.travel(now, tick=False), CaptureQueriesContext(connection) as queries:
+            made = reminders_tick(now=now)
+        counts.append(len(queries))
+        # every patient got both a workout reminder and a 24-hour check this tick
+        assert made == 2 * size
+    assert counts[0] == counts[1]
