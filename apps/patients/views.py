@@ -15,7 +15,7 @@ from apps.painlogs.selectors import (
 from apps.programs.selectors import active_program, program_history
 
 from .forms import PatientForm, PatientSearchForm, PreferencesForm
-from .selectors import clinician_patients, patient_roster
+from .selectors import attention_filter, clinician_patients, patient_roster
 from .services import patient_create, patient_preferences_update, patient_update
 
 TREND_DAYS = 42
@@ -26,9 +26,15 @@ RECENT_WORKOUTS = 10
 def patient_list(request):
     search = PatientSearchForm(request.GET or None)
     query = search.cleaned_data["q"] if search.is_valid() else ""
-    patients = patient_roster(request.user, query=query, now=timezone.now())
+    now = timezone.now()
+    patients = patient_roster(request.user, query=query, now=now)
+    attention = request.GET.get("attention") == "1"
+    if attention:
+        patients = patients.filter(attention_filter(now))
     return render(
-        request, "patients/list.html", {"patients": patients, "search": search, "query": query}
+        request,
+        "patients/list.html",
+        {"patients": patients, "search": search, "query": query, "attention": attention},
     )
 
 

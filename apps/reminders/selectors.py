@@ -1,6 +1,6 @@
 from datetime import datetime, timedelta
 
-from django.db.models import F, Max, QuerySet
+from django.db.models import Count, F, Max, QuerySet
 
 from apps.accounts.models import User
 from apps.painlogs.models import Workout
@@ -83,3 +83,27 @@ def reds_since(patient_id: int, since: datetime) -> int:
     return Workout.objects.filter(
         patient_id=patient_id, light="red", performed_at__gte=since
     ).count()
+
+
+def clinician_zones() -> list[dict]:
+    return list(
+        User.objects.filter(
+            is_active=True, role__in=[User.Role.CLINICIAN, User.Role.CLINIC_ADMIN]
+        ).values("id", "timezone")
+    )
+
+
+def attention_counts(clinician_ids: list[int], *, now: datetime) -> dict[int, int]:
+    """How many of each clinician's care-team patients need attention: one query for all."""
+    from apps.patients.models import Patient
+    from apps.patients.selectors import attention_filter, roster_annotate
+
+    needing = roster_annotate(Patient.objects.all(), now=now).filter(attention_filter(now))
+    rows = (
+        Patient.care_team.through.objects.filter(
+            user_id__in=clinician_ids, patient_id__in=needing.values("pk")
+        )
+        .values("user_id")
+        .annotate(n=Count("patient_id"))
+    )
+    return {row["user_id"]: row["n"] for row in rows}

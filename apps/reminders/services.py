@@ -1,6 +1,6 @@
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -23,12 +23,14 @@ INACTIVITY_DAYS = settings.GREENLIGHT["INACTIVITY_DAYS"]
 WORKOUT_REMINDER_WINDOW = timedelta(hours=6)
 FOLLOWUP_PROMPT_WINDOW_HOURS = 24
 BATCH = 1000
+DIGEST_AT = time(8, 0)
+DIGEST_WINDOW = timedelta(hours=6)
 
 
 @dataclass(frozen=True)
 class Due:
     recipient_id: int
-    patient_id: int
+    patient_id: int | None
     kind: str
     occurrence: str
     title: str
@@ -78,6 +80,31 @@ def _inactive_due(now: datetime, candidates: list[dict]) -> list[Due]:
                 )
             )
     return due
+
+
+def _digests_due(now: datetime) -> list[Due]:
+    """Monday morning in each clinician's own zone, when some of their patients need a look."""
+    due_ids, weeks = [], {}
+    for row in selectors.clinician_zones():
+        today = local_days_around(now, row["timezone"])[1]
+        at = local_moment(today, DIGEST_AT, row["timezone"])
+        if today.weekday() == 0 and at <= now < at + DIGEST_WINDOW:
+            due_ids.append(row["id"])
+            year, week, _ = today.isocalendar()
+            weeks[row["id"]] = f"{year}-W{week:02d}"
+    counts = selectors.attention_counts(due_ids, now=now) if due_ids else {}
+    return [
+        Due(
+            pk,
+            None,
+            Notification.Kind.WEEKLY_DIGEST,
+            weeks[pk],
+            "Your weekly digest: patients who may need your attention",
+            reverse("patients:list") + "?attention=1",
+        )
+        for pk in due_ids
+        if counts.get(pk)
+    ]
 
 
 def _followups_due(now: datetime) -> list[Due]:
@@ -137,7 +164,12 @@ def reminders_tick(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     started = timezone.now()
     candidates = selectors.reminder_candidates()
-    due = _workouts_due(now, candidates) + _inactive_due(now, candidates) + _followups_due(now)
+    due = (
+        _workouts_due(now, candidates)
+        + _inactive_due(now, candidates)
+        + _followups_due(now)
+        + _digests_due(now)
+    )
     if not due:
         return 0
     with transaction.atomic():

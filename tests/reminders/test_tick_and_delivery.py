@@ -233,3 +233,26 @@ def test_one_tick_costs_the_same_queries_for_3_or_30_patients(
         # every patient got both a workout reminder and a 24-hour check this tick
         assert made == 2 * size
     assert counts[0] == counts[1]
+
+
+# Monday 23 November 2026, 08:30 in London (UTC+0 in winter).
+MONDAY_0830_LONDON = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
+
+
+def test_weekly_digest_on_monday_morning_in_the_clinicians_zone(
+    clinician, colleague, patient, program, mailoutbox, django_capture_on_commit_callbacks
+):
+    # given Pat (on Alice's team) with no session in the last 7 days; Carl has nobody to review
+    for hours in (-1, 0, 2):  # 07:30, 08:30 and 10:30 London time
+        tick(django_capture_on_commit_callbacks, MONDAY_0830_LONDON + timedelta(hours=hours))
+
+    digests = Notification.objects.filter(kind="weekly_digest")
+    assert [(d.recipient, d.occurrence) for d in digests] == [(clinician, "2026-W48")]
+    assert digests.get().link == "/patients/?attention=1"
+    sent_to = [m.to for m in mailoutbox if "digest" in m.subject]
+    assert sent_to == [[clinician.email]]
+
+
+def test_no_digest_on_other_days(clinician, patient, program, django_capture_on_commit_callbacks):
+    tick(django_capture_on_commit_callbacks, MONDAY_0830_LONDON + timedelta(days=1))
+    assert not Notification.objects.filter(kind="weekly_digest").exists()
