@@ -10,9 +10,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_needs_attention_lists_red_or_silent_patients_only(clinician_client, clinician, patient):
-    steady = PatientFactory(user__full_name="Steady Sue", care_team=[clinician])
+    steady = PatientFactory(
+        user__full_name="Steady Sue", user__clinic=clinician.clinic, care_team=[clinician]
+    )
     WorkoutFactory(patient=steady, performed_at=timezone.now() - timedelta(days=1), light="green")
-    flaring = PatientFactory(user__full_name="Flaring Fred", care_team=[clinician])
+    flaring = PatientFactory(
+        user__full_name="Flaring Fred", user__clinic=clinician.clinic, care_team=[clinician]
+    )
     WorkoutFactory(patient=flaring, performed_at=timezone.now() - timedelta(days=2), light="red")
     # Pat Runner (the `patient` fixture) has never logged a session.
 
