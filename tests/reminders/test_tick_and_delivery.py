@@ -256,3 +256,45 @@ def test_weekly_digest_on_monday_morning_in_the_clinicians_zone(
 def test_no_digest_on_other_days(clinician, patient, program, django_capture_on_commit_callbacks):
     tick(django_capture_on_commit_callbacks, MONDAY_0830_LONDON + timedelta(days=1))
     assert not Notification.objects.filter(kind="weekly_digest").exists()
+
+
+@pytest.mark.parametrize(
+    ("day", "expected_utc"),
+    [
+        (date(2026, 3, 8), datetime(2026, 3, 8, 14, 30, tzinfo=UTC)),  # spring forward, PDT
+        (date(2026, 11, 1), datetime(2026, 11, 1, 15, 30, tzinfo=UTC)),  # fall back, PST
+    ],
+)
+def test_ticking_all_day_through_a_dst_change_reminds_once_at_0730_local(
+    clinician, day, expected_utc, django_capture_on_commit_callbacks
+):
+    # given a Los Angeles patient on a daily program with reminders at 07:30
+    patient = PatientFactory(
+        user__timezone="America/Los_Angeles", care_team=[clinician], reminder_time=time(7, 30)
+    )
+    program = ProgramFactory(
+        patient=patient,
+        created_by=clinician,
+        sessions_per_week=7,
+        start_date=day - timedelta(days=1),
+    )
+    PrescribedExerciseFactory(program=program)
+    WorkoutFactory(
+        patient=patient,
+        performed_at=expected_utc - timedelta(days=1, hours=2),
+        local_date=day - timedelta(days=1),
+        followup_pain=0,
+        followup_at=expected_utc - timedelta(hours=20),
+    )
+    # when the scheduler ticks every 15 minutes from local midnight to midnight
+    start = datetime.combine(day, time(0), tzinfo=UTC) + timedelta(hours=7)
+    firsts = []
+    for step in range(4 * 26):
+        moment = start + timedelta(minutes=15 * step)
+        tick(django_capture_on_commit_callbacks, moment)
+        if Notification.objects.filter(kind="workout_due").exists() and not firsts:
+            firsts.append(moment)
+    # then exactly one reminder, first seen at the tick of 07:30 local
+    reminders = Notification.objects.filter(kind="workout_due")
+    assert [r.occurrence for r in reminders] == [day.isoformat()]
+    assert firsts == [expected_utc]
