@@ -56,6 +56,23 @@ class PatientFactory(factory.django.DjangoModelFactory):
             obj.care_team.set(extracted)
 
 
+class ExerciseFactory(factory.django.DjangoModelFactory):
+    """A clinic's own exercise (the shared library comes from the data migration)."""
+
+    class Meta:
+        model = Exercise
+
+    clinic = factory.SubFactory(ClinicFactory)
+    name = factory.Sequence(lambda n: f"Wall sit {n}")
+    slug = factory.Sequence(lambda n: f"wall-sit-{n}")
+    region = "hip"
+    instructions = "Sit against a wall with your knees bent. Hold, then stand up slowly."
+    dose_kind = "hold"
+    default_sets = 3
+    default_target_low = 20
+    default_target_high = 30
+
+
 def library_exercise(slug: str = "banded-bridge-knees-out") -> Exercise:
     """A shared-library exercise, loaded by the data migration into every test database."""
     return Exercise.objects.get(clinic__isnull=True, slug=slug)

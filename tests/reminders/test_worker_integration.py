@@ -17,11 +17,15 @@ from aiosmtpd.controller import Controller
 from django.db import connection
 from django.utils import timezone
 
-from apps.exercises.models import Exercise
 from apps.reminders.models import Notification
 from apps.reminders.tasks import notification_email_send, reminders_tick
 from config.celery_app import app as celery_app
-from tests.factories import PatientFactory, PrescribedExerciseFactory, ProgramFactory
+from tests.factories import (
+    ExerciseFactory,
+    PatientFactory,
+    PrescribedExerciseFactory,
+    ProgramFactory,
+)
 
 pytestmark = [
     pytest.mark.integration,
@@ -164,17 +168,7 @@ def due_patient(clinician):
         start_date=now.date() - timedelta(days=1),
     )
     # The test's own exercise: transactional tests must not rely on migration-loaded rows.
-    exercise = Exercise.objects.create(
-        clinic=clinician.clinic,
-        slug="wall-sit",
-        name="Wall sit",
-        region="hip",
-        instructions="Sit against a wall.",
-        dose_kind="hold",
-        default_sets=3,
-        default_target_low=20,
-        default_target_high=30,
-    )
+    exercise = ExerciseFactory(clinic=clinician.clinic)
     PrescribedExerciseFactory(program=program, exercise=exercise)
     return patient
 
