@@ -251,8 +251,9 @@ def notification_mark_read(*, user, notification: Notification) -> None:
         notification.save(update_fields=["read_at", "updated_at"])
 
 
-def email_unsubscribe(*, user) -> None:
-    user.email_reminders = False
+def email_unsubscribe(*, user, subscribed: bool = False) -> None:
+    """One click from an email turns reminder emails off; the page offers to undo it."""
+    user.email_reminders = subscribed
     user.save(update_fields=["email_reminders"])
 
 

@@ -32,5 +32,8 @@ def unsubscribe(request, token):
     except BadSignature as error:
         raise Http404 from error
     user = get_object_or_404(User, pk=user_id)
-    email_unsubscribe(user=user)
-    return render(request, "reminders/unsubscribed.html", {"email": user.email})
+    resubscribe = request.method == "POST" and request.POST.get("action") == "resubscribe"
+    email_unsubscribe(user=user, subscribed=resubscribe)
+    return render(
+        request, "reminders/unsubscribed.html", {"email": user.email, "subscribed": resubscribe}
+    )

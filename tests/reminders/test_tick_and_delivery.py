@@ -298,3 +298,12 @@ def test_ticking_all_day_through_a_dst_change_reminds_once_at_0730_local(
     reminders = Notification.objects.filter(kind="workout_due")
     assert [r.occurrence for r in reminders] == [day.isoformat()]
     assert firsts == [expected_utc]
+
+
+def test_an_unsubscribe_can_be_undone_from_the_same_page(client, clinician):
+    url = services.unsubscribe_url(clinician.pk)
+    client.get(url)
+    response = client.post(url, {"action": "resubscribe"})
+    assert "Reminder emails are on again" in response.content.decode()
+    clinician.refresh_from_db()
+    assert clinician.email_reminders is True
