@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.accounts.views import home
 from apps.common.views import healthz
@@ -13,5 +14,8 @@ urlpatterns = [
     path("", include("apps.programs.urls")),
     path("", include("apps.painlogs.urls")),
     path("notifications/", include("apps.reminders.urls")),
+    path("api/v1/", include("config.api_router")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]

@@ -4,6 +4,7 @@ Every value that differs between environments comes from one ``environ.Env`` so 
 production differs from local only by environment variables (documented in README).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -30,6 +31,10 @@ INSTALLED_APPS = [
     "django.forms",
     "crispy_forms",
     "crispy_bootstrap5",
+    "rest_framework",
+    "knox",
+    "django_filters",
+    "drf_spectacular",
     "apps.common",
     "apps.accounts",
     "apps.patients",
@@ -125,6 +130,39 @@ GREENLIGHT = {
     # Email retries back off exponentially from this many seconds, up to the maximum.
     "EMAIL_RETRY_BACKOFF": env.int("REMINDER_RETRY_BACKOFF", default=30),
     "EMAIL_RETRY_BACKOFF_MAX": env.int("REMINDER_RETRY_BACKOFF_MAX", default=900),
+}
+
+# REST API (/api/v1/). Bearer tokens (knox) expire and can be revoked; browser sessions work too.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "apps.common.api.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"auth": env("API_AUTH_THROTTLE", default="10/minute")},
+}
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env.int("API_TOKEN_TTL_HOURS", default=24 * 7)),
+    "AUTH_HEADER_PREFIX": "Bearer",
+    "AUTO_REFRESH": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Greenlight API",
+    "DESCRIPTION": "Home physical therapy for hip pain: programs, workouts, pain traffic light.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from the vendored npm package, never a CDN.
+    "SWAGGER_UI_DIST": "/static/vendor/swagger-ui-dist-5.35.0",
+    "SWAGGER_UI_FAVICON_HREF": "/static/vendor/swagger-ui-dist-5.35.0/favicon-32x32.png",
 }
 
 # Celery. The default broker keeps messages in files under var/ so that `make run` needs no

@@ -12,3 +12,5 @@ WHITENOISE_AUTOREFRESH = True
 # Tasks run in-process in tests unless a test starts a real worker.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# The token endpoint's throttle would trip across many tests from one address.
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"auth": "10000/minute"}

@@ -1,0 +1,17 @@
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from apps.accounts.api import LogoutView, MeView, TokenView
+from apps.exercises.api import ExerciseViewSet, ProgressionViewSet
+
+router = DefaultRouter()
+router.register("progressions", ProgressionViewSet, basename="progression")
+router.register("exercises", ExerciseViewSet, basename="exercise")
+
+app_name = "api"
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="token"),
+    path("auth/logout/", LogoutView.as_view(), name="logout"),
+    path("me/", MeView.as_view(), name="me"),
+    path("", include(router.urls)),
+]
