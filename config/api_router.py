@@ -3,10 +3,12 @@ from rest_framework.routers import DefaultRouter
 
 from apps.accounts.api import LogoutView, MeView, TokenView
 from apps.exercises.api import ExerciseViewSet, ProgressionViewSet
+from apps.patients.api import PatientViewSet
 
 router = DefaultRouter()
 router.register("progressions", ProgressionViewSet, basename="progression")
 router.register("exercises", ExerciseViewSet, basename="exercise")
+router.register("patients", PatientViewSet, basename="patient")
 
 app_name = "api"
 urlpatterns = [
