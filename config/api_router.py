@@ -4,16 +4,23 @@ from rest_framework.routers import DefaultRouter
 from apps.accounts.api import LogoutView, MeView, TokenView
 from apps.exercises.api import ExerciseViewSet, ProgressionViewSet
 from apps.patients.api import PatientViewSet
+from apps.programs.api import PatientProgramsView, ProgramViewSet
 
 router = DefaultRouter()
 router.register("progressions", ProgressionViewSet, basename="progression")
 router.register("exercises", ExerciseViewSet, basename="exercise")
 router.register("patients", PatientViewSet, basename="patient")
+router.register("programs", ProgramViewSet, basename="program")
 
 app_name = "api"
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("auth/logout/", LogoutView.as_view(), name="logout"),
     path("me/", MeView.as_view(), name="me"),
+    path(
+        "patients/<int:patient_pk>/programs/",
+        PatientProgramsView.as_view(),
+        name="patient-programs",
+    ),
     path("", include(router.urls)),
 ]
