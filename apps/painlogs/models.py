@@ -182,3 +182,25 @@ class Activity(TimeStampedModel):
             ceiling=self.pain_ceiling,
             green_max=self.green_max,
         )
+
+
+class IdempotentRequest(models.Model):
+    """A client's Idempotency-Key for a workout POST: a retry gets the same workout back.
+
+    The unique (user, key) row is inserted in the same transaction as the workout, so two
+    concurrent retries cannot both create one.
+    """
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    body_hash = models.CharField(max_length=64)
+    workout = models.ForeignKey(Workout, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="one_workout_per_idempotency_key")
+        ]
+
+    def __str__(self):
+        return f"{self.key} → workout {self.workout_id}"

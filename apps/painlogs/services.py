@@ -1,9 +1,10 @@
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -13,7 +14,7 @@ from apps.common.timezones import local_date
 from apps.patients.models import Patient
 from apps.programs.models import PrescribedExercise, Program
 
-from .models import Activity, ExerciseResult, Workout
+from .models import Activity, ExerciseResult, IdempotentRequest, Workout
 from .rules import followup_opens_at, traffic_light
 
 FOLLOWUP_HOURS = settings.GREENLIGHT["FOLLOWUP_AFTER_HOURS"]
@@ -226,3 +227,32 @@ def activity_soreness_record(
     )
     activity.light = activity.traffic_light()
     return model_validate_and_save(activity)
+
+
+class IdempotencyConflict(Exception):
+    """The same Idempotency-Key was sent with a different body."""
+
+
+def workout_log_idempotent(
+    *, user: User, key: str, body_hash: str, log: Callable[[], Workout]
+) -> tuple[Workout, bool]:
+    """Run ``log()`` once per (user, key); a retry with the same body gets the first workout.
+
+    Returns (workout, created). A different body under a used key raises IdempotencyConflict.
+    """
+    existing = IdempotentRequest.objects.filter(user=user, key=key).select_related("workout")
+    found = existing.first()
+    if found is None:
+        try:
+            with transaction.atomic():
+                workout = log()
+                IdempotentRequest.objects.create(
+                    user=user, key=key, body_hash=body_hash, workout=workout
+                )
+                return workout, True
+        except IntegrityError:
+            # A concurrent retry won the race: fall through to its stored result.
+            found = existing.get()
+    if found.body_hash != body_hash:
+        raise IdempotencyConflict(key)
+    return found.workout, False

@@ -1,0 +1,188 @@
+import hashlib
+import json
+
+import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+
+from apps.programs.models import PrescribedExercise
+from apps.programs.selectors import programs_for
+
+from .models import ExerciseResult, SkipReason, Workout
+from .selectors import workouts_for
+from .services import (
+    IdempotencyConflict,
+    ResultInput,
+    followup_record,
+    workout_log,
+    workout_log_idempotent,
+)
+
+
+class LogCursorPagination(CursorPagination):
+    """Logs only grow: a cursor stays stable while new ones arrive."""
+
+    ordering = "-performed_at"
+    page_size = 50
+
+
+class ExerciseResultSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ExerciseResult
+        fields = [
+            "id",
+            "prescribed",
+            "exercise",
+            "exercise_name",
+            "dose_kind",
+            "prescribed_sets",
+            "prescribed_low",
+            "prescribed_high",
+            "set_values",
+            "sets_done",
+            "skipped",
+            "skip_reason",
+            "pain_during",
+            "note",
+        ]
+
+
+class WorkoutSerializer(serializers.ModelSerializer):
+    results = ExerciseResultSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Workout
+        fields = [
+            "id",
+            "patient",
+            "program",
+            "performed_at",
+            "local_date",
+            "pain_during",
+            "followup_pain",
+            "followup_at",
+            "pain_ceiling",
+            "green_max",
+            "light",
+            "note",
+            "results",
+        ]
+
+
+class ResultWriteSerializer(serializers.Serializer):
+    prescribed = serializers.PrimaryKeyRelatedField(queryset=PrescribedExercise.objects.all())
+    set_values = serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=1000), required=False, default=list
+    )
+    pain_during = serializers.IntegerField(
+        min_value=0, max_value=10, required=False, allow_null=True
+    )
+    skipped = serializers.BooleanField(required=False, default=False)
+    skip_reason = serializers.ChoiceField(
+        choices=SkipReason.choices, required=False, allow_blank=True, default=""
+    )
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class WorkoutWriteSerializer(serializers.Serializer):
+    performed_at = serializers.DateTimeField(required=False)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    results = ResultWriteSerializer(many=True, allow_empty=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            # Only exercises of programs this user may see; anything else reads as missing.
+            mine = PrescribedExercise.objects.filter(program__in=programs_for(user))
+            self.fields["results"].child.fields["prescribed"].queryset = mine
+
+
+class FollowupSerializer(serializers.Serializer):
+    pain = serializers.IntegerField(min_value=0, max_value=10)
+
+
+class WorkoutFilter(django_filters.FilterSet):
+    patient = django_filters.NumberFilter(field_name="patient_id")
+    date_from = django_filters.DateFilter(field_name="local_date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(field_name="local_date", lookup_expr="lte")
+    light = django_filters.CharFilter()
+
+    class Meta:
+        model = Workout
+        fields = ["patient", "light"]
+
+
+def _body_hash(data) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="Send the same key when retrying: the original workout comes back, no duplicate.",
+)
+
+
+class WorkoutViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Workouts: patients log their own; clinicians list their patients' by patient and date."""
+
+    pagination_class = LogCursorPagination
+    filterset_class = WorkoutFilter
+    ordering_fields = None
+
+    def get_queryset(self):
+        return workouts_for(self.request.user).prefetch_related("results")
+
+    def get_serializer_class(self):
+        return WorkoutWriteSerializer if self.action == "create" else WorkoutSerializer
+
+    @extend_schema(
+        request=WorkoutWriteSerializer,
+        responses={201: WorkoutSerializer, 200: WorkoutSerializer},
+        parameters=[IDEMPOTENCY_HEADER],
+    )
+    def create(self, request, *args, **kwargs):
+        if not request.user.is_patient:
+            raise PermissionDenied("Only the patient logs their own workouts.")
+        data = WorkoutWriteSerializer(data=request.data, user=request.user)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        results = [ResultInput(**row) for row in fields.pop("results")]
+
+        def log():
+            return workout_log(user=request.user, results=results, **fields)
+
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if not key:
+            return Response(WorkoutSerializer(log()).data, status=status.HTTP_201_CREATED)
+        try:
+            workout, created = workout_log_idempotent(
+                user=request.user, key=key[:255], body_hash=_body_hash(request.data), log=log
+            )
+        except IdempotencyConflict:
+            return Response(
+                {"detail": "This Idempotency-Key was already used with a different body."},
+                status=status.HTTP_409_CONFLICT,
+            )
+        workout = self.get_queryset().get(pk=workout.pk)
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(WorkoutSerializer(workout).data, status=code)
+
+    @extend_schema(request=FollowupSerializer, responses=WorkoutSerializer)
+    @action(detail=True, methods=["post"])
+    def followup(self, request, pk=None):
+        """The 24-hour pain rating: from 24 hours after the workout, by the patient."""
+        workout = self.get_object()
+        data = FollowupSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        workout = followup_record(
+            user=request.user, workout=workout, pain=data.validated_data["pain"]
+        )
+        return Response(WorkoutSerializer(self.get_queryset().get(pk=workout.pk)).data)
