@@ -3,7 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from apps.accounts.api import LogoutView, MeView, TokenView
 from apps.exercises.api import ExerciseViewSet, ProgressionViewSet
-from apps.painlogs.api import WorkoutViewSet
+from apps.painlogs.api import ActivityViewSet, WorkoutViewSet
 from apps.patients.api import PatientViewSet
 from apps.programs.api import PatientProgramsView, ProgramViewSet
 
@@ -13,6 +13,7 @@ router.register("exercises", ExerciseViewSet, basename="exercise")
 router.register("patients", PatientViewSet, basename="patient")
 router.register("programs", ProgramViewSet, basename="program")
 router.register("workouts", WorkoutViewSet, basename="workout")
+router.register("activities", ActivityViewSet, basename="activity")
 
 app_name = "api"
 urlpatterns = [

@@ -13,11 +13,12 @@ from rest_framework.response import Response
 from apps.programs.models import PrescribedExercise
 from apps.programs.selectors import programs_for
 
-from .models import ExerciseResult, SkipReason, Workout
-from .selectors import workouts_for
+from .models import Activity, ExerciseResult, SkipReason, Workout
+from .selectors import activities_for, workouts_for
 from .services import (
     IdempotencyConflict,
     ResultInput,
+    activity_log,
     followup_record,
     workout_log,
     workout_log_idempotent,
@@ -186,3 +187,70 @@ class WorkoutViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             user=request.user, workout=workout, pain=data.validated_data["pain"]
         )
         return Response(WorkoutSerializer(self.get_queryset().get(pk=workout.pk)).data)
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "patient",
+            "kind",
+            "description",
+            "date",
+            "duration_minutes",
+            "pain_during",
+            "next_day_soreness",
+            "soreness_recorded_at",
+            "pain_ceiling",
+            "green_max",
+            "light",
+        ]
+
+
+class ActivityWriteSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Activity.Kind.choices)
+    description = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default=""
+    )
+    date = serializers.DateField()
+    duration_minutes = serializers.IntegerField(min_value=1, max_value=1440)
+    pain_during = serializers.IntegerField(min_value=0, max_value=10)
+
+
+class ActivityCursorPagination(CursorPagination):
+    ordering = ("-date", "-id")
+    page_size = 50
+
+
+class ActivityFilter(django_filters.FilterSet):
+    patient = django_filters.NumberFilter(field_name="patient_id")
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = Activity
+        fields = ["patient", "kind"]
+
+
+class ActivityViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Activities the patient reintroduces (run, bike, hike…), under the same traffic light."""
+
+    pagination_class = ActivityCursorPagination
+    filterset_class = ActivityFilter
+    ordering_fields = None
+
+    def get_queryset(self):
+        return activities_for(self.request.user)
+
+    def get_serializer_class(self):
+        return ActivityWriteSerializer if self.action == "create" else ActivitySerializer
+
+    @extend_schema(request=ActivityWriteSerializer, responses={201: ActivitySerializer})
+    def create(self, request, *args, **kwargs):
+        if not request.user.is_patient:
+            raise PermissionDenied("Only the patient logs their own activities.")
+        data = ActivityWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        activity = activity_log(user=request.user, **data.validated_data)
+        return Response(ActivitySerializer(activity).data, status=status.HTTP_201_CREATED)
