@@ -17,6 +17,7 @@ def log_in(page, base_url, email):
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state("load")
 
 
 def test_clinician_assigns_patient_logs_clinician_sees_chart(
@@ -28,6 +29,8 @@ def test_clinician_assigns_patient_logs_clinician_sees_chart(
     log_in(page, live_server.url, clinician.email)
     page.get_by_role("link", name="Pat Runner").click()
     page.get_by_role("link", name="Assign a program").click()
+    # The builder's script must be running before a choice can prefill the dose.
+    page.wait_for_load_state("load")
     page.locator("#id_items-0-exercise").select_option(
         label="1. Bridge with a band around the knees"
     )
