@@ -4,7 +4,7 @@ from rest_framework.routers import DefaultRouter
 from apps.accounts.api import LogoutView, MeView, TokenView
 from apps.exercises.api import ExerciseViewSet, ProgressionViewSet
 from apps.painlogs.api import ActivityViewSet, WorkoutViewSet
-from apps.patients.api import PatientViewSet
+from apps.patients.api import PatientTrendView, PatientViewSet
 from apps.programs.api import PatientProgramsView, ProgramViewSet
 
 router = DefaultRouter()
@@ -20,6 +20,7 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("auth/logout/", LogoutView.as_view(), name="logout"),
     path("me/", MeView.as_view(), name="me"),
+    path("patients/<int:pk>/trend/", PatientTrendView.as_view(), name="patient-trend"),
     path(
         "patients/<int:patient_pk>/programs/",
         PatientProgramsView.as_view(),

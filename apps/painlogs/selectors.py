@@ -1,8 +1,10 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Avg, Count, Max, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncDay, TruncWeek
 from django.utils import timezone
 
 from apps.accounts.models import User
@@ -124,3 +126,51 @@ def adherence_summary(patient: Patient, *, today: date, windows=(7, 28)) -> dict
             "ratio": adherence(done, prescribed),
         }
     return summary
+
+
+def pain_trend_buckets(patient: Patient, *, start: date, end: date, bucket: str) -> list[dict]:
+    """Pain and adherence per day or ISO week, aggregated by the database.
+
+    Each bucket: mean and max pain during and 24 h after, sessions done (days with a workout)
+    against prescribed, and how many sessions were green, yellow and red.
+    """
+    trunc = TruncWeek if bucket == "week" else TruncDay
+    rows = (
+        Workout.objects.filter(patient=patient, local_date__range=(start, end))
+        .annotate(period=trunc("local_date"))
+        .values("period")
+        .annotate(
+            during_mean=Avg("pain_during"),
+            during_max=Max("pain_during"),
+            after_mean=Avg("followup_pain"),
+            after_max=Max("followup_pain"),
+            sessions=Count("local_date", distinct=True),
+            green=Count("pk", filter=Q(light="green")),
+            yellow=Count("pk", filter=Q(light="yellow")),
+            red=Count("pk", filter=Q(light="red")),
+        )
+        .order_by("period")
+    )
+    programs = list(Program.objects.filter(patient=patient, start_date__lte=end))
+    result = []
+    for row in rows:
+        first = _as_date(row.pop("period"))
+        last = min(first + timedelta(days=6 if bucket == "week" else 0), end)
+        days = (last - first).days + 1
+        row["prescribed"] = sum(
+            prescribed_sessions(
+                p.sessions_per_week, days, _program_days_in(p, first, last, patient.user.timezone)
+            )
+            for p in programs
+        )
+        result.append({"start": first, **_rounded(row)})
+    return result
+
+
+def _as_date(value) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _rounded(row: dict) -> dict:
+    # PostgreSQL averages integers as Decimal, SQLite as float: one shape for the API.
+    return {k: round(float(v), 2) if isinstance(v, float | Decimal) else v for k, v in row.items()}

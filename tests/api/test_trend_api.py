@@ -1,0 +1,99 @@
+from datetime import UTC, date, datetime
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import ProgramFactory, WorkoutFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def as_user(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def two_weeks(clinician, patient):
+    """Known sessions in the weeks of Monday 2 and Monday 9 November 2026 (3 a week prescribed)."""
+    ProgramFactory(
+        patient=patient,
+        created_by=clinician,
+        start_date=date(2026, 11, 2),
+        review_date=date(2026, 12, 2),
+        sessions_per_week=3,
+    )
+    rows = [  # (day, during, 24 h after, light)
+        (date(2026, 11, 2), 2, 1, "green"),
+        (date(2026, 11, 4), 3, 5, "red"),
+        (date(2026, 11, 4), 1, None, "green"),
+        (date(2026, 11, 10), 4, None, "red"),
+    ]
+    for day, during, after, light in rows:
+        moment = datetime(day.year, day.month, day.day, 18, tzinfo=UTC)
+        WorkoutFactory(
+            patient=patient,
+            performed_at=moment,
+            local_date=day,
+            pain_during=during,
+            followup_pain=after,
+            followup_at=moment if after is not None else None,
+            light=light,
+        )
+    return patient
+
+
+def test_weekly_trend_on_known_data(clinician, two_weeks):
+    url = f"/api/v1/patients/{two_weeks.pk}/trend/?from=2026-11-02&to=2026-11-12&bucket=week"
+    weeks = as_user(clinician).get(url).json()
+    assert weeks == [
+        {
+            "start": "2026-11-02",
+            "during_mean": 2.0,
+            "during_max": 3,
+            "after_mean": 3.0,
+            "after_max": 5,
+            "sessions": 2,
+            "prescribed": 3,
+            "green": 2,
+            "yellow": 0,
+            "red": 1,
+        },
+        # 9–12 November: four days of the week in range, so 2 of 3 sessions prescribed
+        {
+            "start": "2026-11-09",
+            "during_mean": 4.0,
+            "during_max": 4,
+            "after_mean": None,
+            "after_max": None,
+            "sessions": 1,
+            "prescribed": 2,
+            "green": 0,
+            "yellow": 0,
+            "red": 1,
+        },
+    ]
+
+
+def test_daily_trend_merges_two_sessions_on_one_day(clinician, two_weeks):
+    url = f"/api/v1/patients/{two_weeks.pk}/trend/?from=2026-11-04&to=2026-11-04&bucket=day"
+    (day,) = as_user(clinician).get(url).json()
+    assert (day["during_mean"], day["during_max"], day["sessions"]) == (2.0, 3, 1)
+    assert (day["green"], day["red"], day["prescribed"]) == (1, 1, 1)
+
+
+def test_bad_trend_parameters_are_400s(clinician, two_weeks):
+    url = f"/api/v1/patients/{two_weeks.pk}/trend/"
+    assert "bucket" in as_user(clinician).get(url + "?bucket=month").json()
+    assert "date_to" in as_user(clinician).get(url + "?from=2026-11-10&to=2026-11-01").json()
+    assert "date_from" in as_user(clinician).get(url + "?from=yesterday").json()
+
+
+def test_the_patient_sees_their_trend_and_strangers_get_404(
+    two_weeks, other_patient, other_clinic_clinician, colleague
+):
+    url = f"/api/v1/patients/{two_weeks.pk}/trend/?from=2026-11-02&to=2026-11-12"
+    assert len(as_user(two_weeks.user).get(url).json()) == 2
+    for stranger in (other_patient.user, other_clinic_clinician, colleague):
+        assert as_user(stranger).get(url).status_code == 404
