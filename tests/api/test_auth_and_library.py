@@ -121,3 +121,18 @@ def test_schema_and_docs_are_served_without_a_cdn(client):
     docs = client.get("/api/docs/").content.decode()
     assert "/static/vendor/swagger-ui-dist-5.35.0/swagger-ui-bundle.js" in docs
     assert "cdn" not in docs.lower()
+
+
+def test_the_token_endpoint_is_throttled(clinician, monkeypatch):
+    from django.core.cache import cache
+    from rest_framework.throttling import ScopedRateThrottle
+
+    # given a limit of 3 attempts a minute (production default: 10)
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"auth": "3/minute"})
+    cache.clear()
+    client = APIClient()
+    wrong = {"email": clinician.email, "password": "guess"}
+    codes = [client.post("/api/v1/auth/token/", wrong, format="json").status_code for _ in range(4)]
+    # then guesses are refused, and the fourth is throttled before any password check
+    assert codes == [400, 400, 400, 429]
+    cache.clear()
