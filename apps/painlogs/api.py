@@ -181,6 +181,8 @@ class WorkoutViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def followup(self, request, pk=None):
         """The 24-hour pain rating: from 24 hours after the workout, by the patient."""
         workout = self.get_object()
+        if not request.user.is_patient:
+            raise PermissionDenied("Only the patient gives their 24-hour rating.")
         data = FollowupSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         workout = followup_record(

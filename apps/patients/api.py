@@ -106,8 +106,8 @@ class PatientViewSet(
         return Response(PatientSerializer(patient).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
+        patient = self.get_object()  # 404 before 403: strangers learn nothing
         self._require_clinician()
-        patient = self.get_object()
         data = PatientWriteSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         changes = {
@@ -167,11 +167,13 @@ class PatientTrendView(APIView):
     )
     def get(self, request, pk):
         patient = get_object_or_404(patients_for(request.user), pk=pk)
+        # The query uses the short names "from" and "to"; absent ones take their defaults.
+        names = {"from": "date_from", "to": "date_to", "bucket": "bucket"}
         params = TrendQuerySerializer(
             data={
-                "date_from": request.query_params.get("from"),
-                "date_to": request.query_params.get("to"),
-                "bucket": request.query_params.get("bucket", "week"),
+                field: request.query_params[q]
+                for q, field in names.items()
+                if q in request.query_params
             }
         )
         params.is_valid(raise_exception=True)

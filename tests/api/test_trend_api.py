@@ -1,4 +1,4 @@
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from rest_framework.test import APIClient
@@ -97,3 +97,10 @@ def test_the_patient_sees_their_trend_and_strangers_get_404(
     assert len(as_user(two_weeks.user).get(url).json()) == 2
     for stranger in (other_patient.user, other_clinic_clinician, colleague):
         assert as_user(stranger).get(url).status_code == 404
+
+
+def test_trend_without_dates_covers_the_last_12_weeks(clinician, patient, program):
+    # given one session two days ago (clear of the day boundary in the patient's zone)
+    WorkoutFactory(patient=patient, performed_at=datetime.now(UTC) - timedelta(days=2))
+    weeks = as_user(clinician).get(f"/api/v1/patients/{patient.pk}/trend/").json()
+    assert sum(w["sessions"] for w in weeks) == 1

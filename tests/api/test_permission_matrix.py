@@ -1,0 +1,186 @@
+"""Every API operation × every role, with the status each must get.
+
+The operations come from the OpenAPI schema itself: an endpoint added without an entry in
+EXPECTED fails ``test_every_operation_has_an_entry``.
+"""
+
+from datetime import timedelta
+from itertools import count
+
+import pytest
+from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
+from knox.models import AuthToken
+from rest_framework.test import APIClient
+
+from apps.exercises.models import Progression
+from apps.painlogs.services import ResultInput, activity_log, workout_log
+from tests.factories import PASSWORD, library_exercise
+
+pytestmark = pytest.mark.django_db
+ROLES = ["anonymous", "patient", "other_patient", "clinician", "stranger"]
+_unique = count()
+
+
+def _statuses(anonymous, patient, other_patient, clinician, stranger):
+    return dict(zip(ROLES, (anonymous, patient, other_patient, clinician, stranger), strict=True))
+
+
+READ_ALL = _statuses(401, 200, 200, 200, 200)
+READ_OWN = _statuses(401, 200, 404, 200, 404)  # the patient and their care team only
+
+EXPECTED = {
+    ("GET", "/api/v1/activities/"): READ_ALL,
+    ("POST", "/api/v1/activities/"): _statuses(401, 201, 201, 403, 403),
+    ("GET", "/api/v1/activities/{id}/"): READ_OWN,
+    ("POST", "/api/v1/auth/logout/"): _statuses(401, 204, 204, 204, 204),
+    ("POST", "/api/v1/auth/token/"): _statuses(400, 201, 201, 201, 201),
+    ("GET", "/api/v1/exercises/"): READ_ALL,
+    ("POST", "/api/v1/exercises/"): _statuses(401, 403, 403, 201, 201),
+    ("GET", "/api/v1/exercises/{id}/"): READ_ALL,
+    ("GET", "/api/v1/me/"): READ_ALL,
+    ("GET", "/api/v1/patients/"): READ_ALL,
+    ("POST", "/api/v1/patients/"): _statuses(401, 403, 403, 201, 201),
+    ("GET", "/api/v1/patients/{patient_pk}/programs/"): READ_OWN,
+    ("POST", "/api/v1/patients/{patient_pk}/programs/"): _statuses(401, 403, 404, 201, 404),
+    ("GET", "/api/v1/patients/{id}/"): READ_OWN,
+    ("PATCH", "/api/v1/patients/{id}/"): _statuses(401, 403, 404, 200, 404),
+    ("GET", "/api/v1/patients/{id}/trend/"): READ_OWN,
+    ("GET", "/api/v1/programs/{id}/"): READ_OWN,
+    ("PATCH", "/api/v1/programs/{id}/"): _statuses(401, 403, 404, 200, 404),
+    ("GET", "/api/v1/progressions/"): READ_ALL,
+    ("GET", "/api/v1/progressions/{id}/"): READ_ALL,
+    ("GET", "/api/v1/workouts/"): READ_ALL,
+    # another patient cannot name our patient's prescribed exercises: a 400, nothing logged
+    ("POST", "/api/v1/workouts/"): _statuses(401, 201, 400, 403, 403),
+    ("GET", "/api/v1/workouts/{id}/"): READ_OWN,
+    ("POST", "/api/v1/workouts/{id}/followup/"): _statuses(401, 200, 404, 403, 404),
+}
+
+
+def schema_operations() -> set[tuple[str, str]]:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return {
+        (method.upper(), path)
+        for path, ops in schema["paths"].items()
+        for method in ops
+        if method in ("get", "post", "put", "patch", "delete")
+    }
+
+
+def test_every_operation_has_an_entry():
+    assert schema_operations() == set(EXPECTED)
+
+
+@pytest.fixture
+def world(patient, program, other_patient, clinician, other_clinic_clinician):
+    """Our patient with a program, a workout from 30 hours ago and an activity."""
+    workout = workout_log(
+        user=patient.user,
+        performed_at=timezone.now() - timedelta(hours=30),
+        results=[
+            ResultInput(prescribed=i, set_values=[10], pain_during=1) for i in program.items.all()
+        ],
+    )
+    activity = activity_log(
+        user=patient.user,
+        kind="bike",
+        date=timezone.localdate() - timedelta(days=1),  # may be tomorrow in LA
+        duration_minutes=30,
+        pain_during=1,
+    )
+    users = {
+        "patient": patient.user,
+        "other_patient": other_patient.user,
+        "clinician": clinician,
+        "stranger": other_clinic_clinician,
+    }
+    return {
+        "users": users,
+        "patient": patient,
+        "program": program,
+        "workout": workout,
+        "activity": activity,
+    }
+
+
+def _path(method, path, world) -> str:
+    ids = {
+        "/api/v1/activities/{id}/": world["activity"].pk,
+        "/api/v1/exercises/{id}/": library_exercise("hip-hike").pk,
+        "/api/v1/patients/{id}/": world["patient"].pk,
+        "/api/v1/patients/{id}/trend/": world["patient"].pk,
+        "/api/v1/programs/{id}/": world["program"].pk,
+        "/api/v1/progressions/{id}/": Progression.objects.first().pk,
+        "/api/v1/workouts/{id}/": world["workout"].pk,
+        "/api/v1/workouts/{id}/followup/": world["workout"].pk,
+    }
+    return path.format(id=ids.get(path), patient_pk=world["patient"].pk)
+
+
+def _body(method, path, role, world):
+    n = next(_unique)
+    today = timezone.localdate()
+    user = world["users"].get(role)
+    bodies = {
+        "/api/v1/activities/": {
+            "kind": "run",
+            "date": str(today - timedelta(days=1)),
+            "duration_minutes": 20,
+            "pain_during": 1,
+        },
+        "/api/v1/auth/token/": {
+            "email": user.email if user else "nobody@example.com",
+            "password": PASSWORD,
+        },
+        "/api/v1/exercises/": {
+            "name": f"Wall sit {n}",
+            "region": "hip",
+            "instructions": "Sit.",
+            "dose_kind": "hold",
+            "default_sets": 3,
+            "default_target_low": 20,
+            "default_target_high": 30,
+        },
+        "/api/v1/patients/": {
+            "full_name": "New Person",
+            "email": f"new{n}@example.com",
+            "timezone": "UTC",
+            "date_of_birth": "1990-01-01",
+            "condition": "other_hip_pain",
+            "affected_side": "left",
+        },
+        "/api/v1/patients/{patient_pk}/programs/": {
+            "start_date": str(today),
+            "review_date": str(today + timedelta(days=28)),
+            "items": [{"exercise": library_exercise("hip-hike").pk}],
+        },
+        "/api/v1/patients/{id}/": {"diagnosis": "Cam FAI"},
+        "/api/v1/programs/{id}/": {"pain_ceiling": 4},
+        "/api/v1/workouts/": {
+            "results": [
+                {"prescribed": i.pk, "set_values": [10], "pain_during": 1}
+                for i in world["program"].items.all()
+            ]
+        },
+        "/api/v1/workouts/{id}/followup/": {"pain": 1},
+    }
+    return bodies.get(path)
+
+
+def _client(role, world) -> APIClient:
+    client = APIClient()
+    if role != "anonymous":
+        _, token = AuthToken.objects.create(world["users"][role])
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("method", "path"), sorted(EXPECTED))
+def test_status_for_each_role(world, method, path, role):
+    client = _client(role, world)
+    url = _path(method, path, world)
+    body = _body(method, path, role, world)
+    response = getattr(client, method.lower())(url, body, format="json")
+    assert response.status_code == EXPECTED[(method, path)][role], response.content[:300]
