@@ -3,21 +3,24 @@ from drf_spectacular.utils import extend_schema
 from knox.models import AuthToken
 from knox.views import LogoutView as KnoxLogoutView
 from rest_framework import serializers, status
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
+
+from apps.common.api import StrictCharField
 
 from .models import User
 
 
 class TokenRequestSerializer(serializers.Serializer):
     email = serializers.EmailField()
-    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    password = StrictCharField(style={"input_type": "password"}, trim_whitespace=False)
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = StrictCharField()
     expiry = serializers.DateTimeField()
 
 
@@ -29,6 +32,10 @@ class TokenView(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"
 
+    def get_authenticate_header(self, request):
+        # Bad credentials are a 401 naming the scheme to use, not DRF's fallback 403.
+        return "Bearer"
+
     @extend_schema(request=TokenRequestSerializer, responses={201: TokenSerializer})
     def post(self, request):
         data = TokenRequestSerializer(data=request.data)
@@ -37,9 +44,7 @@ class TokenView(APIView):
             request, email=data.validated_data["email"], password=data.validated_data["password"]
         )
         if user is None:
-            raise serializers.ValidationError(
-                {"non_field_errors": ["That email and password don't match an account."]}
-            )
+            raise AuthenticationFailed("That email and password don't match an account.")
         instance, token = AuthToken.objects.create(user)
         return Response({"token": token, "expiry": instance.expiry}, status=status.HTTP_201_CREATED)
 
@@ -51,7 +56,7 @@ class LogoutView(KnoxLogoutView):
 
 class MeSerializer(serializers.ModelSerializer):
     patient_id = serializers.SerializerMethodField()
-    clinic = serializers.CharField(source="clinic.name", default=None)
+    clinic = StrictCharField(source="clinic.name", default=None)
 
     class Meta:
         model = User

@@ -3,6 +3,8 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from apps.common.api import SlugFilter, StrictCharField, StrictFilterSet
+
 from .models import Caution, Exercise, Progression, Region
 from .selectors import exercises_for, progressions
 from .services import exercise_create
@@ -41,9 +43,9 @@ class ExerciseSerializer(serializers.ModelSerializer):
 
 
 class ExerciseCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=150)
+    name = StrictCharField(max_length=150)
     region = serializers.ChoiceField(choices=Region.choices)
-    instructions = serializers.CharField()
+    instructions = StrictCharField()
     dose_kind = serializers.ChoiceField(choices=Exercise._meta.get_field("dose_kind").choices)
     default_sets = serializers.IntegerField(min_value=1, max_value=10)
     default_target_low = serializers.IntegerField(min_value=1, max_value=600)
@@ -56,8 +58,8 @@ class ExerciseCreateSerializer(serializers.Serializer):
     )
 
 
-class ExerciseFilter(django_filters.FilterSet):
-    progression = django_filters.CharFilter(field_name="progression__slug")
+class ExerciseFilter(StrictFilterSet):
+    progression = SlugFilter(field_name="progression__slug")
     region = django_filters.ChoiceFilter(choices=Region.choices)
 
     class Meta:

@@ -10,10 +10,12 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
+from apps.common.api import IdFilter, StrictCharField, StrictFilterSet
 from apps.programs.models import PrescribedExercise
 from apps.programs.selectors import programs_for
 
 from .models import Activity, ExerciseResult, SkipReason, Workout
+from .rules import LIGHT_CHOICES
 from .selectors import activities_for, workouts_for
 from .services import (
     IdempotencyConflict,
@@ -87,13 +89,13 @@ class ResultWriteSerializer(serializers.Serializer):
     skip_reason = serializers.ChoiceField(
         choices=SkipReason.choices, required=False, allow_blank=True, default=""
     )
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    note = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
 
 
 class WorkoutWriteSerializer(serializers.Serializer):
     performed_at = serializers.DateTimeField(required=False)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-    results = ResultWriteSerializer(many=True, allow_empty=False)
+    note = StrictCharField(required=False, allow_blank=True, default="")
+    results = serializers.ListField(child=ResultWriteSerializer(), min_length=1)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -107,11 +109,11 @@ class FollowupSerializer(serializers.Serializer):
     pain = serializers.IntegerField(min_value=0, max_value=10)
 
 
-class WorkoutFilter(django_filters.FilterSet):
-    patient = django_filters.NumberFilter(field_name="patient_id")
+class WorkoutFilter(StrictFilterSet):
+    patient = IdFilter(field_name="patient_id")
     date_from = django_filters.DateFilter(field_name="local_date", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="local_date", lookup_expr="lte")
-    light = django_filters.CharFilter()
+    light = django_filters.ChoiceFilter(choices=LIGHT_CHOICES)
 
     class Meta:
         model = Workout
@@ -212,9 +214,7 @@ class ActivitySerializer(serializers.ModelSerializer):
 
 class ActivityWriteSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Activity.Kind.choices)
-    description = serializers.CharField(
-        max_length=200, required=False, allow_blank=True, default=""
-    )
+    description = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
     date = serializers.DateField()
     duration_minutes = serializers.IntegerField(min_value=1, max_value=1440)
     pain_during = serializers.IntegerField(min_value=0, max_value=10)
@@ -225,8 +225,8 @@ class ActivityCursorPagination(CursorPagination):
     page_size = 50
 
 
-class ActivityFilter(django_filters.FilterSet):
-    patient = django_filters.NumberFilter(field_name="patient_id")
+class ActivityFilter(StrictFilterSet):
+    patient = IdFilter(field_name="patient_id")
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
 

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.models import User
+from apps.common.api import LocalTimeField, StrictCharField, StrictFilterSet
 from apps.common.timezones import timezone_choices
 from apps.painlogs.selectors import pain_trend_buckets, patient_today
 
@@ -20,10 +21,11 @@ from .services import patient_create, patient_update
 
 
 class PatientSerializer(serializers.ModelSerializer):
-    full_name = serializers.CharField(source="user.full_name")
+    full_name = StrictCharField(source="user.full_name")
     email = serializers.EmailField(source="user.email", read_only=True)
-    timezone = serializers.CharField(source="user.timezone")
+    timezone = StrictCharField(source="user.timezone")
     care_team = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    reminder_time = LocalTimeField()
 
     class Meta:
         model = Patient
@@ -45,16 +47,18 @@ class PatientSerializer(serializers.ModelSerializer):
 class PatientWriteSerializer(serializers.Serializer):
     """What a clinician sends to create (all fields) or PATCH (any of them) a patient."""
 
-    full_name = serializers.CharField(max_length=200)
+    full_name = StrictCharField(max_length=200)
     email = serializers.EmailField()
     timezone = serializers.ChoiceField(choices=timezone_choices())
     date_of_birth = serializers.DateField()
     condition = serializers.ChoiceField(choices=Condition.choices)
-    diagnosis = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    diagnosis = StrictCharField(max_length=300, required=False, allow_blank=True)
     affected_side = serializers.ChoiceField(choices=Side.choices)
-    reminder_time = serializers.TimeField(required=False)
-    care_team = serializers.PrimaryKeyRelatedField(
-        many=True, required=False, queryset=User.objects.all()
+    reminder_time = LocalTimeField(required=False)
+    care_team = serializers.ListField(
+        child=serializers.PrimaryKeyRelatedField(queryset=User.objects.all()),
+        required=False,
+        min_length=1,
     )
 
     def validate_date_of_birth(self, value):
@@ -63,7 +67,7 @@ class PatientWriteSerializer(serializers.Serializer):
         return value
 
 
-class PatientFilter(django_filters.FilterSet):
+class PatientFilter(StrictFilterSet):
     q = django_filters.CharFilter(method="search", label="Name, email or diagnosis")
     condition = django_filters.ChoiceFilter(choices=Condition.choices)
 

@@ -5,6 +5,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import ListCreateAPIView
 from rest_framework.response import Response
 
+from apps.common.api import StrictCharField
 from apps.exercises.models import Exercise
 from apps.exercises.selectors import exercises_for
 from apps.patients.selectors import patients_for
@@ -15,8 +16,8 @@ from .services import ItemInput, program_assign, program_update
 
 
 class PrescribedExerciseSerializer(serializers.ModelSerializer):
-    exercise_name = serializers.CharField(source="exercise.name", read_only=True)
-    dose = serializers.CharField(source="dose_text", read_only=True)
+    exercise_name = StrictCharField(source="exercise.name", read_only=True)
+    dose = StrictCharField(source="dose_text", read_only=True)
 
     class Meta:
         model = PrescribedExercise
@@ -70,20 +71,20 @@ class ItemWriteSerializer(serializers.Serializer):
     rep_hold_seconds = serializers.IntegerField(
         min_value=1, max_value=60, required=False, allow_null=True
     )
-    notes = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    notes = StrictCharField(max_length=300, required=False, allow_blank=True, default="")
     caution_acknowledged = serializers.BooleanField(required=False, default=False)
 
 
 class ProgramWriteSerializer(serializers.Serializer):
     """Empty dose fields take the exercise's defaults; omitted program fields take theirs."""
 
-    name = serializers.CharField(max_length=120, required=False)
+    name = StrictCharField(max_length=120, required=False)
     sessions_per_week = serializers.IntegerField(min_value=1, max_value=14, required=False)
     start_date = serializers.DateField()
     review_date = serializers.DateField()
     pain_ceiling = serializers.IntegerField(min_value=0, max_value=10, required=False)
     green_max = serializers.IntegerField(min_value=0, max_value=10, required=False)
-    items = ItemWriteSerializer(many=True, allow_empty=False)
+    items = serializers.ListField(child=ItemWriteSerializer(), min_length=1)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -38,12 +38,13 @@ def test_logout_revokes_the_token(clinician):
     assert bearer(token).get("/api/v1/me/").status_code == 401
 
 
-def test_wrong_password_is_a_400_with_a_message(clinician):
+def test_wrong_password_is_a_401_with_a_message(clinician):
     response = APIClient().post(
         "/api/v1/auth/token/", {"email": clinician.email, "password": "nope"}, format="json"
     )
-    assert response.status_code == 400
-    assert "don't match" in response.json()["non_field_errors"][0]
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Bearer"
+    assert "don't match" in response.json()["detail"]
 
 
 def test_missing_fields_are_named(clinician):
@@ -134,5 +135,5 @@ def test_the_token_endpoint_is_throttled(clinician, monkeypatch):
     wrong = {"email": clinician.email, "password": "guess"}
     codes = [client.post("/api/v1/auth/token/", wrong, format="json").status_code for _ in range(4)]
     # then guesses are refused, and the fourth is throttled before any password check
-    assert codes == [400, 400, 400, 429]
+    assert codes == [401, 401, 401, 429]
     cache.clear()

@@ -1,0 +1,51 @@
+"""Document the error responses every API operation can give, in one place."""
+
+DETAIL = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+# Field name → list of messages; nested lists are keyed by the item's index.
+FIELD_ERRORS = {
+    "type": "object",
+    "additionalProperties": {},
+    "description": 'Field messages, e.g. {"pain_during": ["Ensure this value is ≤ 10."]}.',
+}
+
+
+def _response(description: str, schema_ref: str) -> dict:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_ref}"}}},
+    }
+
+
+COMMON = {
+    "400": _response("Invalid input: messages per field.", "FieldErrors"),
+    "401": _response("Not authenticated, or the token expired or was revoked.", "ErrorDetail"),
+    "403": _response("Authenticated, but this role may not do this.", "ErrorDetail"),
+    "404": _response("Not found, or not visible to you.", "ErrorDetail"),
+    "405": _response("Method not allowed.", "ErrorDetail"),
+    "415": _response("Unsupported media type.", "ErrorDetail"),
+}
+SPECIFIC = {
+    ("/api/v1/workouts/", "post"): {
+        "409": _response("The Idempotency-Key was already used with another body.", "ErrorDetail")
+    },
+    ("/api/v1/auth/token/", "post"): {
+        "429": _response("Too many attempts: wait and try again.", "ErrorDetail")
+    },
+}
+
+
+def add_error_responses(result, generator, request, public):
+    """drf-spectacular postprocessing hook."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault("ErrorDetail", DETAIL)
+    schemas.setdefault("FieldErrors", FIELD_ERRORS)
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            for code, response in {**COMMON, **SPECIFIC.get((path, method), {})}.items():
+                responses.setdefault(code, response)
+    return result
