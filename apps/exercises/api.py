@@ -70,7 +70,6 @@ class ExerciseFilter(StrictFilterSet):
 class ProgressionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ProgressionSerializer
     queryset = progressions()
-    pagination_class = None
 
 
 class ExerciseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
