@@ -6,19 +6,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from apps.painlogs.services import ResultInput, activity_log, workout_log
 from apps.programs.services import ItemInput, program_assign
+from tests.api.clients import as_user
 from tests.factories import PatientFactory, library_exercise
 
 pytestmark = pytest.mark.django_db
-
-
-def as_user(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def add_patients(clinician, count, *, sessions):

@@ -2,13 +2,9 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from tests.api.clients import as_user
+
 pytestmark = pytest.mark.django_db
-
-
-def as_user(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 NEW = {

@@ -2,18 +2,12 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from apps.programs.models import Program
+from tests.api.clients import as_user
 from tests.factories import library_exercise
 
 pytestmark = pytest.mark.django_db
-
-
-def as_user(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def body(*slugs, **extra):

@@ -1,17 +1,11 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from rest_framework.test import APIClient
 
+from tests.api.clients import as_user
 from tests.factories import ProgramFactory, WorkoutFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def as_user(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture

@@ -3,17 +3,11 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from apps.painlogs.models import Workout
+from tests.api.clients import as_user
 
 pytestmark = pytest.mark.django_db
-
-
-def as_user(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def body(program, pain=2, note="felt fine"):
