@@ -1,0 +1,124 @@
+"""The progression rule (DOMAIN.md): pure functions on plain values, no ORM and no clock.
+
+Per prescribed exercise, from its recent sessions:
+- regress (or reduce volume): red in two of its last three sessions, or a 24-hour rating two or
+  more above the ceiling in the latest one;
+- progress: the top of the dose reached in each of the last two sessions (3 sets at the top of
+  the rep range, or 3 holds of the top duration), with pain during and the 24-hour rating at or
+  below the ceiling;
+- otherwise hold.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from apps.painlogs.rules import Light, traffic_light
+
+
+class Decision(StrEnum):
+    PROGRESS = "progress"
+    HOLD = "hold"
+    REGRESS = "regress"
+
+
+@dataclass(frozen=True)
+class Session:
+    """One session of one prescribed exercise, as it was logged."""
+
+    day: date
+    set_values: tuple[int, ...]
+    pain_during: int | None
+    pain_24h: int | None
+    skipped: bool = False
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Defaults from DOMAIN.md; the ceiling and green band come from the patient's program."""
+
+    ceiling: int = 3
+    green_max: int = 2
+    top_sets: int = 3
+    sessions_to_progress: int = 2
+    reds_to_regress: int = 2
+    regress_window: int = 3
+    jump_above_ceiling: int = 2
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    decision: Decision
+    reason: str
+
+
+def session_light(session: Session, t: Thresholds) -> Light:
+    return traffic_light(
+        session.pain_during or 0, session.pain_24h, ceiling=t.ceiling, green_max=t.green_max
+    )
+
+
+def _dose_text(session: Session, unit: str) -> str:
+    values = session.set_values
+    if len(set(values)) == 1:
+        return f"{len(values)} × {values[0]}{unit}"
+    return " / ".join(str(v) for v in values) + unit
+
+
+def _days(sessions) -> str:
+    days = [f"{s.day.day} {s.day:%b}" for s in sessions]
+    return " and ".join([", ".join(days[:-1]), days[-1]]) if len(days) > 1 else days[0]
+
+
+def _reached_top(session: Session, target_high: int, t: Thresholds) -> bool:
+    top = sorted(session.set_values, reverse=True)[: t.top_sets]
+    return len(top) == t.top_sets and all(v >= target_high for v in top)
+
+
+def _regress_reason(done: list[Session], t: Thresholds) -> str | None:
+    latest = done[-1]
+    if latest.pain_24h is not None and latest.pain_24h >= t.ceiling + t.jump_above_ceiling:
+        return (
+            f"24-hour rating {latest.pain_24h}/10 on {_days([latest])}, "
+            f"{latest.pain_24h - t.ceiling} above the ceiling of {t.ceiling}"
+        )
+    window = done[-t.regress_window :]
+    reds = [s for s in window if session_light(s, t) == Light.RED]
+    if len(reds) >= t.reds_to_regress:
+        return f"red in {len(reds)} of the last {len(window)} sessions ({_days(reds)})"
+    return None
+
+
+def progression_decision(
+    sessions: list[Session], *, target_high: int, unit: str = "", thresholds: Thresholds
+) -> Suggestion:
+    """Progress, hold or regress one prescribed exercise; ``sessions`` are oldest first."""
+    t = thresholds
+    done = [s for s in sessions if not s.skipped]
+    if not done:
+        return Suggestion(Decision.HOLD, "no sessions of this exercise logged yet")
+    regress = _regress_reason(done, t)
+    if regress:
+        return Suggestion(Decision.REGRESS, regress)
+    recent = done[-t.sessions_to_progress :]
+    if len(recent) < t.sessions_to_progress:
+        return Suggestion(Decision.HOLD, f"only {len(recent)} session logged so far")
+    if not all(_reached_top(s, target_high, t) for s in recent):
+        return Suggestion(
+            Decision.HOLD,
+            f"top of the dose ({t.top_sets} × {target_high}{unit}) "
+            f"not yet reached in the last {len(recent)} sessions",
+        )
+    if any(s.pain_24h is None for s in recent):
+        return Suggestion(Decision.HOLD, "waiting for the 24-hour rating")
+    if any(session_light(s, t) == Light.RED for s in recent):
+        return Suggestion(Decision.HOLD, "pain above the ceiling in a recent session")
+    worst_during = max(s.pain_during or 0 for s in recent)
+    worst_after = max(s.pain_24h for s in recent)
+    return Suggestion(
+        Decision.PROGRESS,
+        (
+            f"{_dose_text(recent[-1], unit)} at {worst_during}/10 on {_days(recent)}; "
+            f"24 h {worst_after}/10"
+        ),
+    )
