@@ -36,6 +36,10 @@ class Patient(TimeStampedModel):
     reminder_time = models.TimeField(
         default=time(18, 0), help_text="Preferred local time for workout reminders."
     )
+    auto_progression = models.BooleanField(
+        default=False,
+        help_text="Apply “ready to progress” automatically; the clinician and patient are told.",
+    )
     reminders_paused = models.BooleanField(
         default=False, help_text="No workout, 24-hour or inactivity reminders while paused."
     )

@@ -99,3 +99,40 @@ class PrescribedExercise(TimeStampedModel):
         return format_dose(
             self.dose_kind, self.sets, self.target_low, self.target_high, self.rep_hold_seconds
         )
+
+
+class ProgressionChange(models.Model):
+    """One move of a prescribed exercise to another level: from, to, when, by whom and why."""
+
+    class Direction(models.TextChoices):
+        PROGRESS = "progress", "Progressed"
+        REGRESS = "regress", "Regressed"
+
+    prescribed = models.ForeignKey(
+        PrescribedExercise, on_delete=models.CASCADE, related_name="changes"
+    )
+    from_exercise = models.ForeignKey(
+        "exercises.Exercise", on_delete=models.PROTECT, related_name="+"
+    )
+    to_exercise = models.ForeignKey(
+        "exercises.Exercise", on_delete=models.PROTECT, related_name="+"
+    )
+    direction = models.CharField(max_length=8, choices=Direction.choices)
+    reason = models.CharField(max_length=300)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty when applied automatically.",
+    )
+    automatic = models.BooleanField(default=False)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-changed_at"]
+        indexes = [models.Index(fields=["prescribed", "changed_at"])]
+
+    def __str__(self):
+        return f"{self.get_direction_display()}: {self.from_exercise} → {self.to_exercise}"

@@ -3,6 +3,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from apps.accounts.models import User
@@ -12,7 +13,8 @@ from apps.exercises.selectors import caution_conflicts, exercises_for
 from apps.patients.models import Patient
 from apps.patients.selectors import clinician_patients
 
-from .models import PrescribedExercise, Program
+from .models import PrescribedExercise, Program, ProgressionChange
+from .rules import Decision
 
 
 @dataclass
@@ -157,3 +159,104 @@ def program_end(*, clinician: User, program: Program) -> Program:
     program.status, program.ended_at = Program.Status.ENDED, timezone.now()
     program.save(update_fields=["status", "ended_at", "updated_at"])
     return program
+
+
+def _neighbour_level(exercise: Exercise, step: int, *, clinic_id: int) -> Exercise | None:
+    """The next (step 1) or previous (step -1) level of the exercise's progression."""
+    if exercise.progression_id is None or exercise.level is None:
+        return None
+    return (
+        Exercise.objects.filter(progression_id=exercise.progression_id, level=exercise.level + step)
+        .filter(Q(clinic__isnull=True) | Q(clinic_id=clinic_id))
+        .order_by("clinic")
+        .first()
+    )
+
+
+@transaction.atomic
+def prescription_level_change(
+    *,
+    item: PrescribedExercise,
+    direction: str,
+    reason: str,
+    by: User | None = None,
+    automatic: bool = False,
+    now=None,
+) -> ProgressionChange:
+    """Move one level along the progression; the dose resets to the new level's defaults."""
+    item = (
+        PrescribedExercise.objects.select_for_update()
+        .select_related("exercise", "program__patient")
+        .get(pk=item.pk)
+    )
+    step = 1 if direction == ProgressionChange.Direction.PROGRESS else -1
+    target = _neighbour_level(item.exercise, step, clinic_id=item.program.patient.clinic_id)
+    edge = "last" if step == 1 else "first"
+    require(
+        target is not None,
+        f"“{item.exercise.name}” is already the {edge} level of its progression.",
+    )
+    # A caution on the new level needs the clinician's eyes: opened from the program builder.
+    prescription_caution_check(exercise=target, patient=item.program.patient, acknowledged=False)
+    change = ProgressionChange.objects.create(
+        prescribed=item,
+        from_exercise=item.exercise,
+        to_exercise=target,
+        direction=direction,
+        reason=reason[:300],
+        changed_by=by,
+        automatic=automatic,
+        changed_at=now or timezone.now(),
+    )
+    item.exercise, item.dose_kind = target, target.dose_kind
+    item.sets, item.target_low = target.default_sets, target.default_target_low
+    item.target_high, item.rep_hold_seconds = (
+        target.default_target_high,
+        (target.default_rep_hold_seconds),
+    )
+    item.caution_acknowledged = False
+    model_validate_and_save(item)
+    return change
+
+
+def suggestion_apply(*, clinician: User, item: PrescribedExercise, now=None) -> ProgressionChange:
+    """The clinician's one click on a pending suggestion."""
+    from .selectors import program_suggestions
+
+    _require_care_team(clinician, item.program.patient_id)
+    require(item.program.status == Program.Status.ACTIVE, "This program has ended.")
+    suggestion = dict((i.pk, s) for i, s in program_suggestions(item.program))[item.pk]
+    require(suggestion.decision != Decision.HOLD, "There is nothing to apply: the rule says hold.")
+    return prescription_level_change(
+        item=item, direction=suggestion.decision, reason=suggestion.reason, by=clinician, now=now
+    )
+
+
+def auto_progression_run(*, patient: Patient, now=None) -> list[ProgressionChange]:
+    """For an opted-in patient, apply every “ready to progress” itself (never a regression).
+
+    Runs after each log; it applies once per qualifying pair of sessions because the sessions
+    before a change no longer count for the new level.
+    """
+    from .selectors import active_program, program_suggestions
+
+    program = active_program(patient)
+    if not patient.auto_progression or program is None:
+        return []
+    changes = []
+    for item, suggestion in program_suggestions(program):
+        if suggestion.decision != Decision.PROGRESS:
+            continue
+        try:
+            changes.append(
+                prescription_level_change(
+                    item=item,
+                    direction=Decision.PROGRESS,
+                    reason=suggestion.reason,
+                    automatic=True,
+                    now=now,
+                )
+            )
+        except ValidationError:
+            continue  # last level, or a caution: left for the clinician to decide
+    return changes

@@ -18,6 +18,7 @@ class Notification(TimeStampedModel):
         INACTIVITY = "inactivity", "Inactivity nudge"
         CLINICIAN_ALERT = "clinician_alert", "Clinician alert"
         WEEKLY_DIGEST = "weekly_digest", "Weekly digest"
+        PROGRAM_CHANGE = "program_change", "Program change"
 
     class EmailStatus(models.TextChoices):
         PENDING = "pending", "Pending"

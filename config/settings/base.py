@@ -127,6 +127,14 @@ GREENLIGHT = {
     "FOLLOWUP_AFTER_HOURS": 24,
     # Nudge a patient with an active program after this many days without a workout.
     "INACTIVITY_DAYS": 3,
+    # Progression rule (DOMAIN.md); the ceiling and green band come from each program.
+    "PROGRESSION": {
+        "TOP_SETS": 3,
+        "SESSIONS_TO_PROGRESS": 2,
+        "REDS_TO_REGRESS": 2,
+        "REGRESS_WINDOW": 3,
+        "JUMP_ABOVE_CEILING": 2,
+    },
     # Email retries back off exponentially from this many seconds, up to the maximum.
     "EMAIL_RETRY_BACKOFF": env.int("REMINDER_RETRY_BACKOFF", default=30),
     "EMAIL_RETRY_BACKOFF_MAX": env.int("REMINDER_RETRY_BACKOFF_MAX", default=900),

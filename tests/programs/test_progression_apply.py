@@ -1,0 +1,145 @@
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from apps.painlogs.services import ResultInput, followup_record, workout_log
+from apps.programs.models import ProgressionChange
+from apps.programs.rules import Decision
+from apps.programs.selectors import program_suggestions
+from apps.programs.services import (
+    ItemInput,
+    auto_progression_run,
+    program_assign,
+    suggestion_apply,
+)
+from tests.factories import library_exercise
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def abductors(clinician, patient):
+    """A program with one exercise: hip abductors level 1 (banded bridge, 3 × 8–10)."""
+    return program_assign(
+        clinician=clinician,
+        patient=patient,
+        start_date=timezone.localdate() - timedelta(30),
+        review_date=timezone.localdate() + timedelta(30),
+        items=[ItemInput(exercise=library_exercise("banded-bridge-knees-out"))],
+    )
+
+
+def session(patient, program, *, days_ago, reps=10, pain=1, after=1):
+    item = program.items.get()
+    performed = timezone.now() - timedelta(days=days_ago)
+    workout = workout_log(
+        user=patient.user,
+        performed_at=performed,
+        results=[ResultInput(prescribed=item, set_values=[reps] * 3, pain_during=pain)],
+    )
+    if after is not None:
+        followup_record(
+            user=patient.user, workout=workout, pain=after, now=performed + timedelta(hours=25)
+        )
+    return workout
+
+
+def decision(program):
+    ((_, suggestion),) = program_suggestions(program)
+    return suggestion
+
+
+def test_two_top_sessions_suggest_progress_and_applying_moves_one_level(
+    clinician, patient, abductors
+):
+    session(patient, abductors, days_ago=6)
+    session(patient, abductors, days_ago=4)
+    assert decision(abductors).decision == Decision.PROGRESS
+
+    change = suggestion_apply(clinician=clinician, item=abductors.items.get())
+
+    item = abductors.items.get()
+    assert (item.exercise.slug, item.exercise.level) == ("standing-banded-hip-abduction", 2)
+    assert (item.sets, item.target_low, item.target_high) == (3, 8, 10)  # the new level's defaults
+    assert (change.from_exercise.level, change.to_exercise.level) == (1, 2)
+    assert change.changed_by == clinician
+    assert "3 × 10 at 1/10" in change.reason
+    # the sessions that earned it do not count for the new level
+    assert decision(abductors).decision == Decision.HOLD
+
+
+def test_history_keeps_every_change_and_past_logs_keep_their_prescription(
+    clinician, patient, abductors
+):
+    first = session(patient, abductors, days_ago=6)
+    session(patient, abductors, days_ago=4)
+    suggestion_apply(clinician=clinician, item=abductors.items.get())
+    assert ProgressionChange.objects.count() == 1
+    assert first.results.get().exercise_name == "Bridge with a band around the knees"
+
+
+def test_never_skips_past_the_last_level(clinician, patient):
+    program = program_assign(
+        clinician=clinician,
+        patient=patient,
+        start_date=timezone.localdate() - timedelta(30),
+        review_date=timezone.localdate() + timedelta(30),
+        items=[ItemInput(exercise=library_exercise("hip-hike-weighted"))],
+    )  # level 4 of 4
+    session(patient, program, days_ago=6)
+    session(patient, program, days_ago=4)
+    with pytest.raises(ValidationError, match="already the last level"):
+        suggestion_apply(clinician=clinician, item=program.items.get())
+    assert program.items.get().exercise.slug == "hip-hike-weighted"
+
+
+def test_a_hold_cannot_be_applied_and_a_stranger_cannot_apply(
+    clinician, colleague, patient, abductors
+):
+    session(patient, abductors, days_ago=4, reps=8)
+    with pytest.raises(ValidationError, match="rule says hold"):
+        suggestion_apply(clinician=clinician, item=abductors.items.get())
+    with pytest.raises(ValidationError, match="care team"):
+        suggestion_apply(clinician=colleague, item=abductors.items.get())
+
+
+def test_regress_after_repeated_reds_moves_back_one_level(clinician, patient, abductors):
+    session(patient, abductors, days_ago=6)
+    session(patient, abductors, days_ago=4)
+    level_2_on = timezone.now() - timedelta(days=3, hours=12)
+    suggestion_apply(clinician=clinician, item=abductors.items.get(), now=level_2_on)
+    session(patient, abductors, days_ago=3, pain=5, after=5)
+    session(patient, abductors, days_ago=2, pain=6, after=4)
+    assert decision(abductors).decision == Decision.REGRESS
+    suggestion_apply(clinician=clinician, item=abductors.items.get())
+    assert abductors.items.get().exercise.level == 1
+
+
+def test_auto_progression_happens_once_per_qualifying_pair(patient, abductors):
+    patient.auto_progression = True
+    patient.save()
+    session(patient, abductors, days_ago=8)
+    session(patient, abductors, days_ago=6)
+
+    five_days_ago = timezone.now() - timedelta(days=5)
+    first = auto_progression_run(patient=patient, now=five_days_ago)
+    again = auto_progression_run(patient=patient, now=five_days_ago)
+
+    assert [c.to_exercise.level for c in first] == [2]
+    assert again == []
+    assert first[0].automatic is True
+    assert first[0].changed_by is None
+    # one more top session at level 2 is not yet a pair
+    session(patient, abductors, days_ago=4)
+    assert auto_progression_run(patient=patient) == []
+    session(patient, abductors, days_ago=2)
+    assert [c.to_exercise.level for c in auto_progression_run(patient=patient)] == [3]
+
+
+def test_auto_progression_is_off_by_default(patient, abductors):
+    session(patient, abductors, days_ago=6)
+    session(patient, abductors, days_ago=4)
+    assert auto_progression_run(patient=patient) == []
+    assert abductors.items.get().exercise.level == 1
