@@ -114,15 +114,17 @@ def workout_log(
     workout.light = workout.traffic_light()
     model_validate_and_save(workout)
     ExerciseResult.objects.bulk_create([_result_build(workout, item) for item in results])
-    _alert_check_on_commit(workout)
+    _after_log_on_commit(workout)
     return workout
 
 
-def _alert_check_on_commit(workout: Workout) -> None:
-    """The care team hears about a worrying session from a task, after the log is saved."""
+def _after_log_on_commit(workout: Workout) -> None:
+    """Once the log is saved: alert the care team if needed, and run automatic progression."""
+    from apps.programs.tasks import auto_progression_check
     from apps.reminders.tasks import clinician_alert_check
 
     transaction.on_commit(lambda: clinician_alert_check.delay(workout.pk))
+    transaction.on_commit(lambda: auto_progression_check.delay(workout.patient_id))
 
 
 def _when(moment: datetime, tz_name: str) -> str:
@@ -161,7 +163,7 @@ def followup_record(
     workout.followup_pain, workout.followup_at = pain, now
     workout.light = workout.traffic_light()
     model_validate_and_save(workout)
-    _alert_check_on_commit(workout)
+    _after_log_on_commit(workout)
     return workout
 
 

@@ -1,10 +1,12 @@
+from datetime import timedelta
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from apps.common.decorators import patient_required
 from apps.common.forms import form_submit
-from apps.programs.selectors import active_program
+from apps.programs.selectors import active_program, recent_changes
 
 from .forms import ActivityForm, FollowupForm, SorenessForm, WorkoutLogForm
 from .selectors import (
@@ -16,6 +18,9 @@ from .selectors import (
     workouts_with_results,
 )
 from .services import activity_log, activity_soreness_record, followup_record, workout_log
+
+# Patients see what changed in their program, and why, for this many days.
+CHANGES_DAYS = 14
 
 LIGHT_WORDS = {
     "green": "Green: great work.",
@@ -56,6 +61,7 @@ def today(request):
             "done_today": patient.workouts.filter(local_date=local_today),
             "soreness_due": activities_awaiting_soreness(patient, local_today),
             "today": local_today,
+            "changes": recent_changes(patient, since=now - timedelta(days=CHANGES_DAYS)),
         },
     )
 

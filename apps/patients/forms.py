@@ -25,6 +25,11 @@ class PatientForm(forms.Form):
         label="Preferred reminder time",
     )
     care_team = forms.ModelMultipleChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple)
+    auto_progression = forms.BooleanField(
+        required=False,
+        label="Progress automatically",
+        help_text="When the rule says “ready to progress”, apply it and tell you and the patient.",
+    )
 
     def __init__(self, *args, clinician, editing=False, **kwargs):
         super().__init__(*args, **kwargs)

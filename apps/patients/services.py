@@ -37,6 +37,7 @@ def patient_create(
     diagnosis: str = "",
     reminder_time: time | None = None,
     care_team: Iterable[User] | None = None,
+    auto_progression: bool = False,
 ) -> Patient:
     """Create the patient's account and profile, then email them a link to set a password."""
     require(clinician.is_clinician, "Only clinicians can add patients.")
@@ -58,6 +59,7 @@ def patient_create(
     )
     if reminder_time is not None:
         patient.reminder_time = reminder_time
+    patient.auto_progression = auto_progression
     model_validate_and_save(patient)
     patient.care_team.set(team)
     return patient
@@ -75,8 +77,11 @@ def patient_update(
     diagnosis: str,
     reminder_time: time,
     care_team: Iterable[User],
+    auto_progression: bool | None = None,
 ) -> Patient:
     team = _validate_care_team(clinic_id=patient.clinic_id, care_team=care_team)
+    if auto_progression is not None:
+        patient.auto_progression = auto_progression
     user = patient.user
     user.full_name, user.timezone = full_name, timezone
     model_validate_and_save(user)

@@ -12,7 +12,12 @@ from apps.painlogs.selectors import (
     patient_today,
     workouts_with_results,
 )
-from apps.programs.selectors import active_program, program_history
+from apps.programs.selectors import (
+    active_program,
+    program_history,
+    program_suggestions,
+    recent_changes,
+)
 
 from .forms import PatientForm, PatientSearchForm, PreferencesForm
 from .selectors import attention_filter, clinician_patients, patient_roster
@@ -20,6 +25,7 @@ from .services import patient_create, patient_preferences_update, patient_update
 
 TREND_DAYS = 42
 RECENT_WORKOUTS = 10
+CHANGES_DAYS = 28
 
 
 @clinician_required
@@ -73,6 +79,7 @@ def patient_edit(request, pk):
         "affected_side": patient.affected_side,
         "reminder_time": patient.reminder_time,
         "care_team": patient.care_team.all(),
+        "auto_progression": patient.auto_progression,
     }
     form = PatientForm(request.POST or None, clinician=request.user, editing=True, initial=initial)
     if form_submit(request, form, lambda data: patient_update(patient=patient, **data)):
@@ -89,9 +96,12 @@ def patient_edit(request, pk):
 def patient_detail(request, pk):
     patient = get_object_or_404(clinician_patients(request.user), pk=pk)
     today = patient_today(patient, timezone.now())
+    program = active_program(patient)
     context = {
         "patient": patient,
-        "program": active_program(patient),
+        "program": program,
+        "suggestions": program_suggestions(program) if program else [],
+        "changes": recent_changes(patient, since=timezone.now() - timedelta(days=CHANGES_DAYS)),
         "history": program_history(patient),
         "workouts": workouts_with_results(patient)[:RECENT_WORKOUTS],
         "activities": patient.activities.all()[:10],

@@ -12,8 +12,9 @@ from apps.exercises.selectors import exercises_for
 from apps.patients.selectors import clinician_patients
 
 from .forms import ItemFormSet, ProgramForm, exercise_defaults
+from .models import PrescribedExercise
 from .selectors import active_program, editable_programs_for
-from .services import program_assign, program_end, program_update
+from .services import program_assign, program_end, program_update, suggestion_apply
 
 DEFAULT_REVIEW_WEEKS = 4
 
@@ -137,3 +138,23 @@ def program_stop(request, pk):
     program_end(clinician=request.user, program=program)
     messages.success(request, f"“{program.name}” has ended and is kept in the history.")
     return redirect("patients:detail", pk=program.patient_id)
+
+
+@clinician_required
+@require_POST
+def suggestion_apply_view(request, item_pk):
+    item = get_object_or_404(
+        PrescribedExercise.objects.filter(program__in=editable_programs_for(request.user)),
+        pk=item_pk,
+    )
+    try:
+        change = suggestion_apply(clinician=request.user, item=item)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"{change.get_direction_display()}: “{change.from_exercise}” → "
+            f"“{change.to_exercise}”, dose reset to its defaults.",
+        )
+    return redirect("patients:detail", pk=item.program.patient_id)

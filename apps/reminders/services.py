@@ -296,3 +296,32 @@ def clinician_alert_check(*, workout_id: int, now: datetime | None = None) -> in
                 transaction.on_commit(lambda pk=note.pk: notification_email_send.delay(pk))
     logger.info("Alert for workout %s (%s): %s clinicians", workout.pk, "; ".join(reasons), created)
     return created
+
+
+def program_change_notify(*, change) -> int:
+    """Tell the patient and the care team that a program moved a level, once per change."""
+    from .tasks import notification_email_send
+
+    patient = change.prescribed.program.patient
+    recipients = [(patient.user, "Your exercise program has changed", reverse("painlogs:today"))]
+    recipients += [
+        (
+            clinician,
+            "A patient's program was progressed automatically",
+            reverse("patients:detail", args=[patient.pk]),
+        )
+        for clinician in patient.care_team.all()
+    ]
+    made = 0
+    with transaction.atomic():
+        for user, title, link in recipients:
+            note, new = Notification.objects.get_or_create(
+                recipient=user,
+                kind=Notification.Kind.PROGRAM_CHANGE,
+                occurrence=f"change-{change.pk}",
+                defaults={"patient": patient, "title": title, "link": link},
+            )
+            if new and user.email_reminders:
+                made += 1
+                transaction.on_commit(lambda pk=note.pk: notification_email_send.delay(pk))
+    return made

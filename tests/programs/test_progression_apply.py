@@ -143,3 +143,57 @@ def test_auto_progression_is_off_by_default(patient, abductors):
     session(patient, abductors, days_ago=4)
     assert auto_progression_run(patient=patient) == []
     assert abductors.items.get().exercise.level == 1
+
+
+def test_auto_progression_after_the_24_hour_rating_tells_patient_and_clinician(
+    patient, clinician, abductors, mailoutbox, django_capture_on_commit_callbacks
+):
+    from apps.reminders.models import Notification
+
+    patient.auto_progression = True
+    patient.save()
+    session(patient, abductors, days_ago=6)
+    # when the second qualifying session gets its 24-hour rating
+    with django_capture_on_commit_callbacks(execute=True):
+        session(patient, abductors, days_ago=4)
+
+    assert abductors.items.get().exercise.level == 2
+    notes = Notification.objects.filter(kind="program_change")
+    assert {n.recipient for n in notes} == {patient.user, clinician}
+    assert sorted(m.to[0] for m in mailoutbox if "program" in m.subject.lower()) == sorted(
+        [patient.user.email, clinician.email]
+    )
+
+
+def test_clinician_sees_the_suggestion_and_applies_it_in_one_click_patient_sees_why(
+    clinician_client, patient_client, patient, abductors
+):
+    from django.urls import reverse
+
+    session(patient, abductors, days_ago=6)
+    session(patient, abductors, days_ago=4)
+    page = clinician_client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
+    assert "Ready to progress" in page
+    assert "3 × 10 at 1/10" in page
+
+    item = abductors.items.get()
+    response = clinician_client.post(reverse("programs:apply", args=[item.pk]), follow=True)
+    assert "Progressed" in response.content.decode()
+    assert abductors.items.get().exercise.level == 2
+
+    today = patient_client.get(reverse("painlogs:today")).content.decode()
+    assert "moved up a level" in today
+    assert "Standing resisted hip abduction" in today
+
+
+def test_a_stranger_cannot_apply_a_suggestion(patient, abductors, other_clinic_clinician):
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+
+    session(patient, abductors, days_ago=6)
+    session(patient, abductors, days_ago=4)
+    item = abductors.items.get()
+    response = client_for(other_clinic_clinician).post(reverse("programs:apply", args=[item.pk]))
+    assert response.status_code == 404
+    assert abductors.items.get().exercise.level == 1
