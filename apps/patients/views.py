@@ -22,6 +22,7 @@ from apps.programs.selectors import (
 from .forms import PatientForm, PatientSearchForm, PreferencesForm
 from .selectors import attention_filter, clinician_patients, patient_roster
 from .services import patient_create, patient_preferences_update, patient_update
+from .triage import triage_rows
 
 TREND_DAYS = 42
 RECENT_WORKOUTS = 10
@@ -125,3 +126,9 @@ def preferences(request):
         messages.success(request, "Reminder settings saved.")
         return redirect("patients:preferences")
     return render(request, "patients/preferences.html", {"form": form, "patient": patient})
+
+
+@clinician_required
+def triage(request):
+    rows = triage_rows(request.user, now=timezone.now())
+    return render(request, "patients/triage.html", {"rows": rows})

@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db.models import Max, Prefetch, QuerySet
+from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.painlogs.models import ExerciseResult
@@ -53,62 +56,84 @@ def progression_thresholds(program: Program) -> Thresholds:
     )
 
 
-def item_sessions(program: Program) -> dict[int, list[Session]]:
-    """Each prescribed exercise's sessions at its current level, oldest first (two queries).
+# The rule looks at an exercise's last three sessions; six weeks of logs covers them at any
+# sensible dose while keeping the dashboard's reads bounded.
+SESSION_WINDOW_DAYS = 42
 
-    Only sessions since the item's last level change count, so that the sessions that earned a
-    progression do not earn the next one too.
+
+def items_sessions(programs: list[Program], *, now) -> dict[int, list[Session]]:
+    """Every prescribed exercise's sessions at its current level, oldest first.
+
+    Two queries for any number of programs. Only sessions since the item's last level change
+    count, so that the sessions that earned a progression do not earn the next one too.
     """
-    items = {item.pk: item for item in program.items.all()}
+    items = {item.pk: item for program in programs for item in program.items.all()}
     last_change = dict(
-        ProgressionChange.objects.filter(prescribed__program=program)
+        ProgressionChange.objects.filter(prescribed_id__in=items)
         .values("prescribed_id")
         .annotate(at=Max("changed_at"))
         .values_list("prescribed_id", "at")
     )
-    results = (
-        ExerciseResult.objects.filter(prescribed__program=program)
-        .select_related("workout")
+    # Plain tuples, not model instances: the dashboard reads tens of thousands of these.
+    rows = (
+        ExerciseResult.objects.filter(
+            prescribed_id__in=items,
+            workout__performed_at__gte=now - timedelta(days=SESSION_WINDOW_DAYS),
+        )
         .order_by("workout__performed_at", "pk")
+        .values_list(
+            "prescribed_id",
+            "exercise_id",
+            "set_values",
+            "pain_during",
+            "skipped",
+            "workout__performed_at",
+            "workout__local_date",
+            "workout__followup_pain",
+        )
     )
     sessions: dict[int, list[Session]] = {pk: [] for pk in items}
-    for result in results:
-        item = items.get(result.prescribed_id)
-        since = last_change.get(result.prescribed_id)
-        if item is None or result.exercise_id != item.exercise_id:
+    for prescribed_id, exercise_id, values, pain, skipped, at, day, after in rows:
+        since = last_change.get(prescribed_id)
+        if exercise_id != items[prescribed_id].exercise_id or (since is not None and at <= since):
             continue
-        if since is not None and result.workout.performed_at <= since:
-            continue
-        sessions[item.pk].append(
+        sessions[prescribed_id].append(
             Session(
-                day=result.workout.local_date,
-                set_values=tuple(result.set_values),
-                pain_during=result.pain_during,
-                pain_24h=result.workout.followup_pain,
-                skipped=result.skipped,
+                day=day, set_values=tuple(values), pain_during=pain, pain_24h=after, skipped=skipped
             )
         )
     return sessions
 
 
-def program_suggestions(program: Program) -> list[tuple[PrescribedExercise, Suggestion]]:
+def _unit(dose_kind: str) -> str:
+    return {"hold": " s", "duration": " min"}.get(dose_kind, "")
+
+
+def suggestions_by_program(programs: list[Program], *, now=None) -> dict[int, list]:
+    """Program id → [(prescribed exercise, suggestion)], for many programs in two queries."""
+    sessions = items_sessions(programs, now=now or timezone.now())
+    return {
+        program.pk: [
+            (
+                item,
+                progression_decision(
+                    sessions[item.pk],
+                    target_high=item.target_high,
+                    unit=_unit(item.dose_kind),
+                    thresholds=progression_thresholds(program),
+                ),
+            )
+            for item in program.items.all()
+        ]
+        for program in programs
+    }
+
+
+def program_suggestions(
+    program: Program, *, now=None
+) -> list[tuple[PrescribedExercise, Suggestion]]:
     """The rule's decision for every exercise of the program, with its reason."""
-    thresholds = progression_thresholds(program)
-    sessions = item_sessions(program)
-    return [
-        (
-            item,
-            progression_decision(
-                sessions[item.pk],
-                target_high=item.target_high,
-                unit=" s"
-                if item.dose_kind == "hold"
-                else (" min" if item.dose_kind == "duration" else ""),
-                thresholds=thresholds,
-            ),
-        )
-        for item in program.items.all()
-    ]
+    return suggestions_by_program([program], now=now)[program.pk]
 
 
 def recent_changes(patient: Patient, *, since) -> QuerySet[ProgressionChange]:

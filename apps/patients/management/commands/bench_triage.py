@@ -1,0 +1,195 @@
+"""Benchmark: the triage dashboard for N patients with W weeks of logs; prints its time.
+
+Everything it creates is rolled back:
+    DATABASE_URL=postgres://... python manage.py bench_triage --patients 2000 --weeks 26
+"""
+
+import random
+import time
+from datetime import timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from apps.accounts.models import Clinic, User
+from apps.exercises.models import Exercise
+from apps.painlogs.models import ExerciseResult, Workout
+from apps.patients.models import Patient
+from apps.programs.models import PrescribedExercise, Program
+
+EXERCISES = ["banded-bridge-knees-out", "side-plank-knee"]
+
+
+def seed_patients(clinician: User, count: int, *, weeks: int, now, seed: int = 1) -> None:
+    """Bulk-create patients on the clinician's care team with a program and ``weeks`` of logs."""
+    rng = random.Random(seed)  # noqa: S311 - repeatable benchmark data, not crypto
+    start = clinician.pk * 10_000_000 + Patient.objects.count()
+    unusable = make_password(None)
+    users = User.objects.bulk_create(
+        [
+            User(
+                email=f"bench{start + i}@example.com",
+                full_name=f"Bench patient {start + i}",
+                role=User.Role.PATIENT,
+                clinic_id=clinician.clinic_id,
+                password=unusable,
+            )
+            for i in range(count)
+        ],
+        batch_size=1000,
+    )
+    patients = Patient.objects.bulk_create(
+        [
+            Patient(
+                user=u,
+                clinic_id=clinician.clinic_id,
+                date_of_birth=now.date().replace(year=1990),
+                condition="fai",
+                affected_side="left",
+            )
+            for u in users
+        ],
+        batch_size=1000,
+    )
+    Patient.care_team.through.objects.bulk_create(
+        [Patient.care_team.through(patient_id=p.pk, user_id=clinician.pk) for p in patients],
+        batch_size=2000,
+    )
+    programs = Program.objects.bulk_create(
+        [
+            Program(
+                patient=p,
+                created_by=clinician,
+                sessions_per_week=3,
+                start_date=(now - timedelta(weeks=weeks)).date(),
+                review_date=(now + timedelta(weeks=4)).date(),
+            )
+            for p in patients
+        ],
+        batch_size=1000,
+    )
+    exercises = [Exercise.objects.get(clinic__isnull=True, slug=s) for s in EXERCISES]
+    items = PrescribedExercise.objects.bulk_create(
+        [
+            PrescribedExercise(
+                program=pr,
+                exercise=e,
+                dose_kind=e.dose_kind,
+                sets=3,
+                target_low=e.default_target_low,
+                target_high=e.default_target_high,
+            )
+            for pr in programs
+            for e in exercises
+        ],
+        batch_size=2000,
+    )
+    _seed_logs(programs, items, weeks=weeks, now=now, rng=rng)
+
+
+def _seed_logs(programs, items, *, weeks, now, rng):
+    by_program = {}
+    for item in items:
+        by_program.setdefault(item.program_id, []).append(item)
+    workouts = []
+    for program in programs:
+        for day in range(0, weeks * 7, 2 if rng.random() < 0.5 else 3):
+            at = now - timedelta(days=day, hours=rng.randint(1, 12))
+            pain = rng.choice([0, 1, 1, 2, 2, 3, 4])
+            rated = day > 1 and rng.random() < 0.8
+            after = min(pain + rng.choice([-1, 0, 1]), 10) if rated else None
+            after = max(after, 0) if after is not None else None
+            light = (
+                "red"
+                if max(pain, after or 0) > 3
+                else ("yellow" if max(pain, after or 0) == 3 else "green")
+            )
+            workouts.append(
+                Workout(
+                    patient_id=program.patient_id,
+                    program=program,
+                    performed_at=at,
+                    local_date=at.date(),
+                    pain_during=pain,
+                    followup_pain=after,
+                    followup_at=at + timedelta(hours=25) if rated else None,
+                    pain_ceiling=3,
+                    green_max=2,
+                    light=light,
+                )
+            )
+    Workout.objects.bulk_create(workouts, batch_size=5000)
+    ExerciseResult.objects.bulk_create(
+        [
+            ExerciseResult(
+                workout=w,
+                prescribed=item,
+                exercise_id=item.exercise_id,
+                exercise_name="bench",
+                dose_kind=item.dose_kind,
+                prescribed_sets=3,
+                prescribed_low=item.target_low,
+                prescribed_high=item.target_high,
+                set_values=[item.target_high] * 3,
+                sets_done=3,
+                pain_during=w.pain_during,
+            )
+            for w in workouts
+            for item in by_program[w.program_id]
+        ],
+        batch_size=5000,
+    )
+
+
+class Rollback(Exception):
+    pass
+
+
+class Command(BaseCommand):
+    help = "Time the triage dashboard for N patients with W weeks of logs (rolled back)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--patients", type=int, default=2000)
+        parser.add_argument("--weeks", type=int, default=26)
+
+    def handle(self, *args, patients, weeks, **options):
+        try:
+            with transaction.atomic():
+                self._run(patients, weeks)
+                raise Rollback
+        except Rollback:
+            self.stdout.write("(benchmark data rolled back)")
+
+    def _run(self, count, weeks):
+        now = timezone.now()
+        clinic = Clinic.objects.create(name="Bench clinic")
+        clinician = User.objects.create_user(
+            email="bench-triage@example.com",
+            password=None,
+            full_name="Bench",
+            role=User.Role.CLINICIAN,
+            clinic=clinic,
+        )
+        started = time.perf_counter()
+        seed_patients(clinician, count, weeks=weeks, now=now)
+        self.stdout.write(
+            f"seeded {count} patients × {weeks} weeks "
+            f"({Workout.objects.count()} workouts) in "
+            f"{time.perf_counter() - started:.1f} s"
+        )
+        client = Client(SERVER_NAME="127.0.0.1")
+        client.force_login(clinician)
+        for attempt in ("cold", "warm"):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get("/patients/triage/")
+                elapsed = time.perf_counter() - started
+            rows = response.content.decode().count('data-testid="triage-row"')
+            self.stdout.write(
+                f"triage ({attempt}): {elapsed:.2f} s, {len(queries)} queries, "
+                f"{rows} rows, HTTP {response.status_code} ({connection.vendor})"
+            )
