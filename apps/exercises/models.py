@@ -97,6 +97,11 @@ class Exercise(TimeStampedModel):
             models.CheckConstraint(condition=Q(default_sets__gte=1), name="exercise_sets_gte_1"),
         ]
 
+    @property
+    def is_run(self) -> bool:
+        """A running session in minutes: it takes a distance and a step rate too."""
+        return self.region == Region.RUNNING and self.dose_kind == DoseKind.DURATION
+
     def __str__(self):
         return self.name
 

@@ -1,5 +1,6 @@
 import hashlib
 import json
+from decimal import Decimal
 
 import django_filters
 from drf_spectacular.types import OpenApiTypes
@@ -52,6 +53,9 @@ class ExerciseResultSerializer(serializers.ModelSerializer):
             "skip_reason",
             "pain_during",
             "note",
+            "distance_km",
+            "step_rate",
+            "prescribed_step_rate",
         ]
 
 
@@ -90,6 +94,22 @@ class ResultWriteSerializer(serializers.Serializer):
         choices=SkipReason.choices, required=False, allow_blank=True, default=""
     )
     note = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
+    distance_km = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("200"),
+        required=False,
+        allow_null=True,
+        help_text="Runs only: the distance covered, in kilometres.",
+    )
+    step_rate = serializers.IntegerField(
+        min_value=100,
+        max_value=250,
+        required=False,
+        allow_null=True,
+        help_text="Runs only: average steps per minute (from a watch or by counting).",
+    )
 
 
 class WorkoutWriteSerializer(serializers.Serializer):

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 
@@ -11,12 +13,21 @@ from .services import ResultInput
 EXTRA_SETS = 1
 
 
+def _set_count(item) -> int:
+    """Boxes to offer: a run is one block of minutes; other exercises may get an extra set."""
+    return 1 if item.exercise.is_run else item.sets + EXTRA_SETS
+
+
 class ExerciseBlock:
     """The fields of one prescribed exercise, grouped for the template."""
 
     def __init__(self, form, item):
         self.item, self.prefix = item, f"ex{item.pk}"
-        self.sets = [form[f"{self.prefix}_set{n}"] for n in range(1, item.sets + EXTRA_SETS + 1)]
+        self.sets = [form[f"{self.prefix}_set{n}"] for n in range(1, _set_count(item) + 1)]
+        self.is_run = item.exercise.is_run
+        if self.is_run:
+            self.distance = form[f"{self.prefix}_distance"]
+            self.step_rate = form[f"{self.prefix}_step_rate"]
         self.pain = form[f"{self.prefix}_pain"]
         self.skipped = form[f"{self.prefix}_skipped"]
         self.skip_reason = form[f"{self.prefix}_skip_reason"]
@@ -41,9 +52,9 @@ class WorkoutLogForm(forms.Form):
 
     def _add_fields(self, item):
         prefix, unit = f"ex{item.pk}", unit_label(item.dose_kind)
-        for n in range(1, item.sets + EXTRA_SETS + 1):
+        for n in range(1, _set_count(item) + 1):
             self.fields[f"{prefix}_set{n}"] = forms.IntegerField(
-                label=f"Set {n} ({unit})",
+                label="Minutes run" if item.exercise.is_run else f"Set {n} ({unit})",
                 required=False,
                 min_value=0,
                 max_value=1000,
@@ -54,6 +65,8 @@ class WorkoutLogForm(forms.Form):
                     "invalid": "Enter a whole number.",
                 },
             )
+        if item.exercise.is_run:
+            self._add_run_fields(prefix)
         self.fields[f"{prefix}_pain"] = pain_field("Pain during this exercise", required=False)
         self.fields[f"{prefix}_skipped"] = forms.BooleanField(
             required=False, label="I skipped this one"
@@ -63,6 +76,25 @@ class WorkoutLogForm(forms.Form):
         )
         self.fields[f"{prefix}_note"] = forms.CharField(
             required=False, max_length=500, label="Note (optional)"
+        )
+
+    def _add_run_fields(self, prefix):
+        self.fields[f"{prefix}_distance"] = forms.DecimalField(
+            required=False,
+            min_value=Decimal("0.01"),
+            max_value=200,
+            decimal_places=2,
+            label="Distance in km (optional)",
+            widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
+            error_messages={"max_decimal_places": "Use at most 2 decimals, e.g. 4.25."},
+        )
+        self.fields[f"{prefix}_step_rate"] = forms.IntegerField(
+            required=False,
+            min_value=100,
+            max_value=250,
+            label="Step rate, steps per minute (optional)",
+            help_text="From your watch, or count your steps for 30 seconds and double it.",
+            widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         )
 
     def blocks(self) -> list[ExerciseBlock]:
@@ -86,7 +118,7 @@ class WorkoutLogForm(forms.Form):
             self.add_error(f"{prefix}_pain", "Rate your pain during this exercise (0–10).")
 
     def _set_values(self, item, data) -> list[int]:
-        keys = [f"ex{item.pk}_set{n}" for n in range(1, item.sets + EXTRA_SETS + 1)]
+        keys = [f"ex{item.pk}_set{n}" for n in range(1, _set_count(item) + 1)]
         return [data[k] for k in keys if data.get(k) is not None]
 
     def results(self) -> list[ResultInput]:
@@ -99,6 +131,8 @@ class WorkoutLogForm(forms.Form):
                 skipped=bool(data.get(f"ex{item.pk}_skipped")),
                 skip_reason=data.get(f"ex{item.pk}_skip_reason", ""),
                 note=data.get(f"ex{item.pk}_note", ""),
+                distance_km=data.get(f"ex{item.pk}_distance"),
+                step_rate=data.get(f"ex{item.pk}_step_rate"),
             )
             for item in self.items
         ]

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -92,6 +94,7 @@ class ExerciseResult(models.Model):
     prescribed_low = models.PositiveSmallIntegerField()
     prescribed_high = models.PositiveSmallIntegerField()
     prescribed_rep_hold_seconds = models.PositiveSmallIntegerField(null=True, blank=True)
+    prescribed_step_rate = models.PositiveSmallIntegerField(null=True, blank=True)
     set_values = models.JSONField(default=list, help_text="Reps, seconds or minutes per set done.")
     sets_done = models.PositiveSmallIntegerField(default=0)
     skipped = models.BooleanField(default=False)
@@ -100,6 +103,17 @@ class ExerciseResult(models.Model):
         null=True, blank=True, validators=PAIN_VALIDATORS
     )
     note = models.CharField(max_length=500, blank=True)
+    # A run's optional extras: the step rate is what the cadence target is checked against.
+    distance_km = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("200"))],
+    )
+    step_rate = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(100), MaxValueValidator(250)]
+    )
 
     class Meta:
         ordering = ["id"]
@@ -107,6 +121,14 @@ class ExerciseResult(models.Model):
             _pain_check("pain_during", "result_pain_during_0_10", nullable=True),
             models.CheckConstraint(
                 condition=Q(skipped=False) | Q(sets_done=0), name="result_skipped_has_no_sets"
+            ),
+            models.CheckConstraint(
+                condition=Q(step_rate__isnull=True) | Q(step_rate__gte=100, step_rate__lte=250),
+                name="result_step_rate_100_250",
+            ),
+            models.CheckConstraint(
+                condition=Q(distance_km__isnull=True) | Q(distance_km__gt=0),
+                name="result_distance_positive",
             ),
         ]
 
@@ -127,7 +149,16 @@ class ExerciseResult(models.Model):
     def done_text(self) -> str:
         if self.skipped:
             return f"skipped ({self.get_skip_reason_display().lower()})"
+        if self.dose_kind == DoseKind.DURATION:
+            return ", ".join([f"{sum(self.set_values)} min", *self._run_extras()])
         return " / ".join(str(v) for v in self.set_values)
+
+    def _run_extras(self) -> list[str]:
+        extras = [f"{self.distance_km.normalize():f} km"] if self.distance_km else []
+        if self.step_rate:
+            target = f" (target {self.prescribed_step_rate})" if self.prescribed_step_rate else ""
+            extras.append(f"{self.step_rate} steps/min{target}")
+        return extras
 
 
 class Activity(TimeStampedModel):

@@ -128,6 +128,15 @@ def adherence_summary(patient: Patient, *, today: date, windows=(7, 28)) -> dict
     return summary
 
 
+def sessions_prescribed(programs: list[Program], first: date, last: date, tz_name: str) -> int:
+    """Sessions the patient's programs asked for between two dates, pro-rated to the days run."""
+    days = (last - first).days + 1
+    return sum(
+        prescribed_sessions(p.sessions_per_week, days, _program_days_in(p, first, last, tz_name))
+        for p in programs
+    )
+
+
 def pain_trend_buckets(patient: Patient, *, start: date, end: date, bucket: str) -> list[dict]:
     """Pain and adherence per day or ISO week, aggregated by the database.
 
@@ -156,13 +165,7 @@ def pain_trend_buckets(patient: Patient, *, start: date, end: date, bucket: str)
     for row in rows:
         first = _as_date(row.pop("period"))
         last = min(first + timedelta(days=6 if bucket == "week" else 0), end)
-        days = (last - first).days + 1
-        row["prescribed"] = sum(
-            prescribed_sessions(
-                p.sessions_per_week, days, _program_days_in(p, first, last, patient.user.timezone)
-            )
-            for p in programs
-        )
+        row["prescribed"] = sessions_prescribed(programs, first, last, patient.user.timezone)
         result.append({"start": first, **_rounded(row)})
     return result
 

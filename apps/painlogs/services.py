@@ -2,6 +2,7 @@ import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -30,6 +31,8 @@ class ResultInput:
     skipped: bool = False
     skip_reason: str = ""
     note: str = ""
+    distance_km: Decimal | None = None
+    step_rate: int | None = None
 
 
 def _patient_of(user: User) -> Patient:
@@ -62,6 +65,27 @@ def _result_check(item: ResultInput, program: Program) -> None:
         "Rate pain during this exercise from 0 (none) to 10 (worst).",
         field="pain_during",
     )
+    _run_extras_check(item)
+
+
+def _run_extras_check(item: ResultInput) -> None:
+    if not item.prescribed.exercise.is_run:
+        require(
+            item.distance_km is None and item.step_rate is None,
+            f"Distance and step rate are for runs, not for “{item.prescribed.exercise.name}”.",
+            field="step_rate",
+        )
+        return
+    require(
+        item.distance_km is None or Decimal("0.01") <= item.distance_km <= 200,
+        "Enter the distance in kilometres, from 0.01 to 200.",
+        field="distance_km",
+    )
+    require(
+        item.step_rate is None or 100 <= item.step_rate <= 250,
+        "Enter your step rate in steps per minute, from 100 to 250.",
+        field="step_rate",
+    )
 
 
 def _result_build(workout: Workout, item: ResultInput) -> ExerciseResult:
@@ -83,6 +107,9 @@ def _result_build(workout: Workout, item: ResultInput) -> ExerciseResult:
         skip_reason=item.skip_reason if item.skipped else "",
         pain_during=None if item.skipped else item.pain_during,
         note=item.note,
+        prescribed_step_rate=rx.target_step_rate,
+        distance_km=None if item.skipped else item.distance_km,
+        step_rate=None if item.skipped else item.step_rate,
     )
 
 

@@ -10,4 +10,5 @@ urlpatterns = [
     path("me/reminders/", views.preferences, name="preferences"),
     path("<int:pk>/", views.patient_detail, name="detail"),
     path("<int:pk>/edit/", views.patient_edit, name="edit"),
+    path("<int:pk>/trend/", views.patient_trend, name="trend"),
 ]

@@ -1,6 +1,8 @@
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -19,9 +21,10 @@ from apps.programs.selectors import (
     recent_changes,
 )
 
-from .forms import PatientForm, PatientSearchForm, PreferencesForm
-from .selectors import attention_filter, clinician_patients, patient_roster
+from .forms import PatientForm, PatientSearchForm, PreferencesForm, TrendRangeForm
+from .selectors import attention_filter, clinician_patients, patient_roster, patients_for
 from .services import patient_create, patient_preferences_update, patient_update
+from .trend import trend_chart_data, weekly_trend
 from .triage import triage_rows
 
 TREND_DAYS = 42
@@ -111,6 +114,31 @@ def patient_detail(request, pk):
         "today": today,
     }
     return render(request, "patients/detail.html", context)
+
+
+@login_required
+def patient_trend(request, pk):
+    """Week by week: pain, sessions, training volume, activities and level changes."""
+    patient = get_object_or_404(patients_for(request.user), pk=pk)
+    form = TrendRangeForm(request.GET or None)
+    weeks = form.cleaned_data["weeks"] if form.is_valid() else TrendRangeForm.DEFAULT_WEEKS
+    rows = weekly_trend(patient, today=patient_today(patient, timezone.now()), weeks=weeks)
+    context = {
+        "patient": patient,
+        "form": form,
+        "weeks": rows,
+        "weeks_count": weeks,
+        "chart": trend_chart_data(rows, ceiling=_latest_ceiling(patient)),
+        "own": request.user.is_patient,
+        "activities": [a for week in reversed(rows) for a in reversed(week.activities)],
+        "changes": [c for week in reversed(rows) for c in reversed(week.changes)],
+    }
+    return render(request, "patients/trend.html", context)
+
+
+def _latest_ceiling(patient) -> int:
+    program = program_history(patient).first()
+    return program.pain_ceiling if program else settings.GREENLIGHT["DEFAULT_PAIN_CEILING"]
 
 
 @patient_required

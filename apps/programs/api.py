@@ -33,6 +33,8 @@ class PrescribedExerciseSerializer(serializers.ModelSerializer):
             "rep_hold_seconds",
             "notes",
             "caution_acknowledged",
+            "baseline_step_rate",
+            "target_step_rate",
             "dose",
         ]
 
@@ -73,6 +75,16 @@ class ItemWriteSerializer(serializers.Serializer):
     )
     notes = StrictCharField(max_length=300, required=False, allow_blank=True, default="")
     caution_acknowledged = serializers.BooleanField(required=False, default=False)
+    baseline_step_rate = serializers.IntegerField(
+        min_value=100, max_value=250, required=False, allow_null=True
+    )
+    target_step_rate = serializers.IntegerField(
+        min_value=100,
+        max_value=250,
+        required=False,
+        allow_null=True,
+        help_text="Runs only; blank means 10 % above the preferred rate.",
+    )
 
 
 class ProgramWriteSerializer(serializers.Serializer):
@@ -158,6 +170,8 @@ class ProgramViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
                     notes=i.notes,
                     caution_acknowledged=i.caution_acknowledged,
                     id=i.pk,
+                    baseline_step_rate=i.baseline_step_rate,
+                    target_step_rate=i.target_step_rate,
                 )
                 for i in program.items.all()
             ]

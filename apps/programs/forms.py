@@ -76,6 +76,20 @@ class PrescribedItemForm(forms.Form):
     caution_acknowledged = forms.BooleanField(
         required=False, label="I have considered this caution"
     )
+    baseline_step_rate = forms.IntegerField(
+        min_value=100,
+        max_value=250,
+        required=False,
+        label="Preferred step rate (steps/min)",
+        help_text="Measured at the runner's easy pace.",
+    )
+    target_step_rate = forms.IntegerField(
+        min_value=100,
+        max_value=250,
+        required=False,
+        label="Target step rate (steps/min)",
+        help_text="Leave blank for 10 % above the preferred rate.",
+    )
 
     def __init__(self, *args, exercises, patient, **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,6 +102,9 @@ class PrescribedItemForm(forms.Form):
         exercise = self.exercises.get(data.get("exercise"))
         if exercise is None:
             return data
+        if not exercise.is_run:
+            # The step-rate boxes are hidden for other exercises: stale values there mean nothing.
+            data["baseline_step_rate"] = data["target_step_rate"] = None
         low, high = data.get("target_low"), data.get("target_high")
         if low and high and low > high:
             self.add_error("target_high", "The high end must be at least the low end.")
@@ -112,6 +129,8 @@ class PrescribedItemForm(forms.Form):
             notes=data.get("notes", ""),
             caution_acknowledged=data.get("caution_acknowledged", False),
             id=data.get("id"),
+            baseline_step_rate=data.get("baseline_step_rate"),
+            target_step_rate=data.get("target_step_rate"),
         )
 
 
@@ -146,6 +165,7 @@ def exercise_defaults(exercises, condition: str) -> dict:
             "high": e.default_target_high,
             "hold": e.default_rep_hold_seconds,
             "kind": e.dose_kind,
+            "run": e.is_run,
             "dose": format_dose(
                 e.dose_kind,
                 e.default_sets,

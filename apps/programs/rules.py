@@ -60,6 +60,8 @@ def session_light(session: Session, t: Thresholds) -> Light:
 
 def _dose_text(session: Session, unit: str) -> str:
     values = session.set_values
+    if len(values) == 1:
+        return f"{values[0]}{unit}"
     if len(set(values)) == 1:
         return f"{len(values)} × {values[0]}{unit}"
     return " / ".join(str(v) for v in values) + unit
@@ -104,10 +106,10 @@ def progression_decision(
     if len(recent) < t.sessions_to_progress:
         return Suggestion(Decision.HOLD, f"only {len(recent)} session logged so far")
     if not all(_reached_top(s, target_high, t) for s in recent):
+        top = f"{t.top_sets} × {target_high}{unit}" if t.top_sets > 1 else f"{target_high}{unit}"
         return Suggestion(
             Decision.HOLD,
-            f"top of the dose ({t.top_sets} × {target_high}{unit}) "
-            f"not yet reached in the last {len(recent)} sessions",
+            f"top of the dose ({top}) not yet reached in the last {len(recent)} sessions",
         )
     if any(s.pain_24h is None for s in recent):
         return Suggestion(Decision.HOLD, "waiting for the 24-hour rating")

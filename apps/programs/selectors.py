@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import timedelta
 
 from django.conf import settings
@@ -5,6 +6,7 @@ from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.exercises.models import DoseKind
 from apps.painlogs.models import ExerciseResult
 from apps.patients.models import Patient
 from apps.patients.selectors import clinician_patients, patients_for
@@ -109,6 +111,13 @@ def _unit(dose_kind: str) -> str:
     return {"hold": " s", "duration": " min"}.get(dose_kind, "")
 
 
+def _item_thresholds(item: PrescribedExercise, thresholds: Thresholds) -> Thresholds:
+    # A run is one block of minutes: a session at the top of the range is the top of the dose.
+    if item.dose_kind == DoseKind.DURATION:
+        return replace(thresholds, top_sets=1)
+    return thresholds
+
+
 def suggestions_by_program(programs: list[Program], *, now=None) -> dict[int, list]:
     """Program id → [(prescribed exercise, suggestion)], for many programs in two queries."""
     sessions = items_sessions(programs, now=now or timezone.now())
@@ -120,7 +129,7 @@ def suggestions_by_program(programs: list[Program], *, now=None) -> dict[int, li
                     sessions[item.pk],
                     target_high=item.target_high,
                     unit=_unit(item.dose_kind),
-                    thresholds=progression_thresholds(program),
+                    thresholds=_item_thresholds(item, progression_thresholds(program)),
                 ),
             )
             for item in program.items.all()

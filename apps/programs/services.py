@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -29,6 +30,8 @@ class ItemInput:
     notes: str = ""
     caution_acknowledged: bool = False
     id: int | None = None
+    baseline_step_rate: int | None = None
+    target_step_rate: int | None = None
 
 
 def prescription_caution_check(*, exercise: Exercise, patient: Patient, acknowledged: bool):
@@ -67,7 +70,34 @@ def _item_build(*, program: Program, item: ItemInput, order: int) -> PrescribedE
         "The low end of the range must not exceed the high end.",
         field="target_high",
     )
+    _step_rates_set(row, item)
     return row
+
+
+def target_step_rate_default(baseline: int) -> int:
+    increase = settings.GREENLIGHT["STEP_RATE_INCREASE_PERCENT"]
+    return min(250, round(baseline * (100 + increase) / 100))
+
+
+def _step_rates_set(row: PrescribedExercise, item: ItemInput) -> None:
+    """Step rates belong to runs; a blank target is the preferred rate plus the usual increase."""
+    baseline, target = item.baseline_step_rate, item.target_step_rate
+    if not row.exercise.is_run:
+        require(
+            baseline is None and target is None,
+            f"Step rates apply to running sessions, not to “{row.exercise.name}”.",
+            field="target_step_rate",
+        )
+    if baseline is not None and target is None:
+        target = target_step_rate_default(baseline)
+    if baseline is not None:
+        require(
+            target >= baseline,
+            f"The target step rate should not be below the preferred rate ({baseline}): "
+            "a quicker step is what eases the hip.",
+            field="target_step_rate",
+        )
+    row.baseline_step_rate, row.target_step_rate = baseline, target
 
 
 def _items_save(*, clinician: User, program: Program, items: list[ItemInput]) -> None:

@@ -135,6 +135,8 @@ GREENLIGHT = {
         "REGRESS_WINDOW": 3,
         "JUMP_ABOVE_CEILING": 2,
     },
+    # A target step rate left blank is the runner's preferred rate plus this (DOMAIN.md: 5–10 %).
+    "STEP_RATE_INCREASE_PERCENT": 10,
     # Email retries back off exponentially from this many seconds, up to the maximum.
     "EMAIL_RETRY_BACKOFF": env.int("REMINDER_RETRY_BACKOFF", default=30),
     "EMAIL_RETRY_BACKOFF_MAX": env.int("REMINDER_RETRY_BACKOFF_MAX", default=900),

@@ -29,6 +29,8 @@
       field(row, "target_high").value = d.high;
       field(row, "rep_hold_seconds").value = d.hold ?? "";
     }
+    // Step rates only mean something for a run; the server ignores hidden values elsewhere.
+    row.querySelector(".step-rates").classList.toggle("d-none", !(d && d.run));
     showCaution(row, d);
   }
 

@@ -25,6 +25,7 @@ from tests.factories import (
     WorkoutFactory,
     library_exercise,
 )
+from tests.helpers import builder_post
 
 pytestmark = pytest.mark.django_db
 
@@ -463,32 +464,8 @@ def test_patient_care_team_from_another_clinic_is_refused(
     assert not User.objects.filter(full_name="Zed Typist").exists()
 
 
-def _builder_post(**overrides) -> dict:
-    today = timezone.localdate()
-    return {
-        "name": "Spring block",
-        "sessions_per_week": "3",
-        "start_date": today.isoformat(),
-        "review_date": (today + timedelta(weeks=4)).isoformat(),
-        "pain_ceiling": "3",
-        "green_max": "2",
-        "items-TOTAL_FORMS": "1",
-        "items-INITIAL_FORMS": "0",
-        "items-MIN_NUM_FORMS": "0",
-        "items-MAX_NUM_FORMS": "1000",
-        "items-0-id": "",
-        "items-0-exercise": str(library_exercise("banded-bridge-knees-out").pk),
-        "items-0-sets": "3",
-        "items-0-target_low": "8",
-        "items-0-target_high": "10",
-        "items-0-rep_hold_seconds": "",
-        "items-0-notes": "Keep the band light",
-        **overrides,
-    }
-
-
 def test_the_valid_builder_post_is_saved(clinician_client, patient):
-    response = clinician_client.post(reverse("programs:new", args=[patient.pk]), _builder_post())
+    response = clinician_client.post(reverse("programs:new", args=[patient.pk]), builder_post())
 
     assert response.status_code == 302
     program = Program.objects.get(patient=patient, status="active")
@@ -499,7 +476,7 @@ def test_the_valid_builder_post_is_saved(clinician_client, patient):
 def test_builder_garbage_shows_errors_and_keeps_what_was_typed(clinician_client, patient, program):
     response = clinician_client.post(
         reverse("programs:new", args=[patient.pk]),
-        _builder_post(
+        builder_post(
             sessions_per_week="lots",
             start_date="soon",
             pain_ceiling="11",
@@ -527,7 +504,7 @@ def test_builder_review_before_start_and_green_above_ceiling(clinician_client, p
 
     response = clinician_client.post(
         reverse("programs:new", args=[patient.pk]),
-        _builder_post(
+        builder_post(
             review_date=(today - timedelta(days=1)).isoformat(), pain_ceiling="3", green_max="5"
         ),
     )
@@ -540,7 +517,7 @@ def test_builder_review_before_start_and_green_above_ceiling(clinician_client, p
 
 
 def test_builder_without_a_management_form_is_not_a_500(clinician_client, patient):
-    data = {k: v for k, v in _builder_post().items() if not k.startswith("items-")}
+    data = {k: v for k, v in builder_post().items() if not k.startswith("items-")}
 
     response = clinician_client.post(reverse("programs:new", args=[patient.pk]), data)
 
@@ -552,7 +529,7 @@ def test_builder_without_a_management_form_is_not_a_500(clinician_client, patien
 
 def test_builder_with_every_exercise_removed_asks_for_one(clinician_client, patient):
     response = clinician_client.post(
-        reverse("programs:new", args=[patient.pk]), _builder_post(**{"items-0-DELETE": "on"})
+        reverse("programs:new", args=[patient.pk]), builder_post(**{"items-0-DELETE": "on"})
     )
 
     page = _page(response)
@@ -565,7 +542,7 @@ def test_builder_caution_for_an_fai_patient_is_shown_and_notes_kept(clinician_cl
 
     response = clinician_client.post(
         reverse("programs:new", args=[patient.pk]),
-        _builder_post(**{"items-0-exercise": str(deep_squat.pk)}),
+        builder_post(**{"items-0-exercise": str(deep_squat.pk)}),
     )
 
     page = _page(response)
@@ -591,7 +568,7 @@ def test_builder_refuses_another_clinics_exercise(
 
     response = clinician_client.post(
         reverse("programs:new", args=[patient.pk]),
-        _builder_post(**{"items-0-exercise": str(theirs.pk)}),
+        builder_post(**{"items-0-exercise": str(theirs.pk)}),
     )
 
     page = _page(response)
@@ -604,7 +581,7 @@ def test_builder_refuses_another_clinics_exercise(
 def test_builder_with_an_unknown_item_id_is_not_a_500(clinician_client, patient, bad_id):
     # a stale page or a tampered hidden id: saved as a new row, never a server error
     response = clinician_client.post(
-        reverse("programs:new", args=[patient.pk]), _builder_post(**{"items-0-id": bad_id})
+        reverse("programs:new", args=[patient.pk]), builder_post(**{"items-0-id": bad_id})
     )
 
     assert response.status_code == 302
@@ -622,7 +599,7 @@ def test_editing_with_another_programs_item_id_leaves_that_item_alone(
 
     response = clinician_client.post(
         reverse("programs:edit", args=[program.pk]),
-        _builder_post(
+        builder_post(
             **{
                 "items-0-id": str(foreign.pk),
                 "items-0-exercise": str(bridge.exercise_id),
@@ -641,7 +618,7 @@ def test_a_stranger_cannot_open_or_post_the_builder(other_clinic_clinician, pati
     stranger = client_for(other_clinic_clinician)
 
     get = stranger.get(reverse("programs:new", args=[patient.pk]))
-    post = stranger.post(reverse("programs:new", args=[patient.pk]), _builder_post())
+    post = stranger.post(reverse("programs:new", args=[patient.pk]), builder_post())
 
     assert (get.status_code, post.status_code) == (404, 404)
     assert not Program.objects.filter(patient=patient).exists()

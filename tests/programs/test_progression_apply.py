@@ -4,7 +4,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from apps.painlogs.services import ResultInput, followup_record, workout_log
 from apps.programs.models import ProgressionChange
 from apps.programs.rules import Decision
 from apps.programs.selectors import program_suggestions
@@ -15,6 +14,7 @@ from apps.programs.services import (
     suggestion_apply,
 )
 from tests.factories import library_exercise
+from tests.helpers import logged_session
 
 pytestmark = pytest.mark.django_db
 
@@ -33,17 +33,9 @@ def abductors(clinician, patient):
 
 def session(patient, program, *, days_ago, reps=10, pain=1, after=1):
     item = program.items.get()
-    performed = timezone.now() - timedelta(days=days_ago)
-    workout = workout_log(
-        user=patient.user,
-        performed_at=performed,
-        results=[ResultInput(prescribed=item, set_values=[reps] * 3, pain_during=pain)],
+    return logged_session(
+        patient, item, days_ago=days_ago, set_values=[reps] * 3, pain=pain, after=after
     )
-    if after is not None:
-        followup_record(
-            user=patient.user, workout=workout, pain=after, now=performed + timedelta(hours=25)
-        )
-    return workout
 
 
 def decision(program):

@@ -1,4 +1,7 @@
-"""Create the demo clinic: a clinician, an admin and two patients with six weeks of logs.
+"""Create the demo clinic: a clinician, an admin and three patients with weeks of logs.
+
+Each patient shows one state of the progression rule: Maya is ready to progress, Tom is in a
+flare and due a regression, Priya is returning to running between two stages.
 
 Idempotent: when the demo clinic exists it only prints the logins again.
 """
@@ -6,6 +9,7 @@ Idempotent: when the demo clinic exists it only prints the logins again.
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand
@@ -23,7 +27,7 @@ from apps.painlogs.services import (
     workout_log,
 )
 from apps.patients.models import Patient
-from apps.programs.services import ItemInput, program_assign
+from apps.programs.services import ItemInput, program_assign, suggestion_apply
 
 CLINIC_NAME = "Greenlight Demo Clinic"
 PASSWORD = "greenlight-demo"  # noqa: S105 - demo accounts only, printed on purpose
@@ -65,16 +69,29 @@ TOM = DemoPatient(
     "flare",
 )
 
+PRIYA = DemoPatient(
+    "priya@demo.greenlight.test",
+    "Priya Shah",
+    "America/New_York",
+    "fai",
+    "Mixed-type FAI, left hip; half-marathoner returning to running",
+    ["banded-bridge-knees-out", "side-plank-knee", "conversational-pace-running"],
+    "running",
+)
+# Priya's preferred step rate; her target is the default 10 % above it.
+PRIYA_STEP_RATE = 164
+
 LOGINS = [
     ("Clinician", "sam@demo.greenlight.test"),
     ("Clinic admin", "admin@demo.greenlight.test"),
-    ("Patient (improving runner, FAI)", MAYA.email),
-    ("Patient (in a flare)", TOM.email),
+    ("Patient (FAI, ready to progress)", MAYA.email),
+    ("Patient (in a flare, to regress)", TOM.email),
+    ("Patient (back to running, stage 2)", PRIYA.email),
 ]
 
 
 class Command(BaseCommand):
-    help = "Create the demo clinic, clinician and two patients with six weeks of logs."
+    help = "Create the demo clinic, clinician and three patients with six weeks of logs."
 
     def handle(self, *args, **options):
         if Clinic.objects.filter(name=CLINIC_NAME).exists():
@@ -103,7 +120,7 @@ class Command(BaseCommand):
             clinic=admin.clinic,
             timezone="Europe/London",
         )
-        for demo in (MAYA, TOM):
+        for demo in (MAYA, TOM, PRIYA):
             self._patient(demo, clinician=sam, rng=random.Random(demo.email), now=now)  # noqa: S311 - repeatable demo, not crypto
 
     def _patient(self, demo: DemoPatient, *, clinician: User, rng: random.Random, now: datetime):
@@ -133,26 +150,58 @@ class Command(BaseCommand):
             start_date=start,
             review_date=start + timedelta(weeks=WEEKS + 2),
             name="Hip strength, phase 1",
-            items=[ItemInput(exercise=e, caution_acknowledged=True) for e in exercises],
+            items=[
+                ItemInput(
+                    exercise=e,
+                    caution_acknowledged=True,
+                    baseline_step_rate=PRIYA_STEP_RATE if e.is_run else None,
+                )
+                for e in exercises
+            ],
         )
         for day in range(WEEKS * 7):
             self._day(demo, user, program, start + timedelta(days=day), zone, rng, now)
+            if demo.story == "running" and day == RUN_STAGE_UP_DAY:
+                self._run_stage_up(clinician, program, start + timedelta(days=day), zone)
+
+    @staticmethod
+    def _run_stage_up(clinician, program, day: date, zone):
+        """Half-way through, Sam moves Priya's running on to stage 2, as the rule suggested."""
+        run = next(item for item in program.items.all() if item.exercise.is_run)
+        at = datetime.combine(day, time(20), tzinfo=zone)
+        suggestion_apply(clinician=clinician, item=run, now=at)
 
     def _day(self, demo, user, program, day: date, zone, rng, now):
         progress = (day - program.start_date).days / (WEEKS * 7)
         flare = demo.story == "flare" and progress > 0.75
-        trains = day.weekday() in (0, 2, 4) and not (flare and rng.random() < 0.5)
+        # In his flare Tom drops his Friday sessions.
+        trains = day.weekday() in (0, 2, 4) and not (flare and day.weekday() == 4)
         moment = datetime.combine(day, time(7, 15), tzinfo=zone) + timedelta(
             minutes=rng.randint(0, 600)
         )
-        if trains and moment < now - timedelta(hours=2):
+        # Maya's and Priya's latest sessions are all rated 24 hours later, so the rule can judge
+        # them; Tom leaves his latest ones unrated, as real patients do.
+        settled = demo.story == "flare" or moment < now - timedelta(hours=32)
+        if trains and settled and moment < now - timedelta(hours=2):
             self._workout(user, program, moment, self._pain(demo, progress, flare, rng), rng, now)
         if day.weekday() == 5 and moment < now - timedelta(hours=2):
             self._activity(demo, user, day, progress, flare, rng, now)
+        if demo.story == "improving" and day.weekday() == 6 and moment < now - timedelta(hours=2):
+            activity_log(
+                user=user,
+                kind="walk",
+                date=day,
+                duration_minutes=60,
+                pain_during=1,
+                description="Hike with the dog",
+                now=now,
+            )
 
     @staticmethod
     def _pain(demo, progress, flare, rng) -> tuple[int, int]:
-        """(during, 24 h after): Maya settles from 4 to about 1; Tom is fine, then flares."""
+        """(during, 24 h after): Maya and Priya settle to about 1; Tom is fine, then flares."""
+        if demo.story == "running":
+            return rng.choice([1, 1, 2]), rng.choice([0, 1, 1, 2])
         if demo.story == "improving":
             base = 4 - 3 * progress
         else:
@@ -166,12 +215,13 @@ class Command(BaseCommand):
         during, after = pains
         results = []
         for item in program.items.all():
-            value = item.target_high if during <= 3 else item.target_low
+            done = _done(item, during, program, moment)
             results.append(
                 ResultInput(
                     prescribed=item,
-                    set_values=[value] * item.sets,
+                    set_values=done,
                     pain_during=max(0, during - rng.randint(0, 1)),
+                    **(_run_extras(done[0], program, moment, rng) if item.exercise.is_run else {}),
                 )
             )
         results[0].pain_during = during
@@ -182,16 +232,16 @@ class Command(BaseCommand):
             note="Felt stiff at the start." if during >= 4 else "",
         )
         rated_at = moment + timedelta(hours=24, minutes=rng.randint(5, 300))
-        # Leave the most recent sessions without a 24-hour rating, as real patients do.
-        if rated_at < now - timedelta(hours=30):
+        if rated_at < now - timedelta(hours=2):
             followup_record(user=user, workout=workout, pain=after, now=rated_at)
 
     @staticmethod
     def _activity(demo, user, day, progress, flare, rng, now):
-        kind, minutes = (
-            ("run", 20 + int(25 * progress)) if demo.story == "improving" else ("elliptical", 20)
-        )
-        pain = 1 if demo.story == "improving" else (5 if flare else 2)
+        kind, minutes = {
+            "improving": ("bike", 30 + int(30 * progress)),
+            "running": ("walk", 45),
+        }.get(demo.story, ("elliptical", 20))
+        pain = 5 if flare else (2 if demo.story == "flare" else 1)
         activity = activity_log(
             user=user,
             kind=kind,
@@ -209,3 +259,29 @@ class Command(BaseCommand):
             activity_soreness_record(
                 user=user, activity=activity, soreness=min(soreness, 10), now=next_day
             )
+
+
+# Priya moves on to stage 2 of her return to running after this many days.
+RUN_STAGE_UP_DAY = WEEKS * 7 // 2
+
+
+def _done(item, during: int, program, moment: datetime) -> list[int]:
+    """What a demo patient did of one exercise: the top of the dose when it felt fine."""
+    if item.exercise.is_run:
+        # Stage 1 builds to the top of its minutes; stage 2 is still short of its top.
+        days = (moment.date() - program.start_date).days
+        stage_two = days > RUN_STAGE_UP_DAY
+        return [min(item.target_high, 10 + days) if not stage_two else 20 + days % 5]
+    if program.patient.user.email == PRIYA.email:
+        return [item.target_low] * item.sets  # her strength work holds at the bottom of the range
+    return [item.target_high if during <= 3 else item.target_low] * item.sets
+
+
+def _run_extras(minutes: int, program, moment: datetime, rng) -> dict:
+    """About 6 minutes a kilometre, and a step rate creeping up towards the target."""
+    days = (moment.date() - program.start_date).days
+    pace = Decimal(rng.randint(560, 640)) / 100
+    return {
+        "distance_km": (minutes / pace).quantize(Decimal("0.01")),
+        "step_rate": min(PRIYA_STEP_RATE + 2 + days // 3, 182),
+    }

@@ -1,0 +1,81 @@
+// Weekly trend: pain per week with the ceiling, sessions and training volume per week, and a
+// vertical line at each week with a level change (drawn by a small inline plugin).
+(function () {
+  const el = document.getElementById("weekly-trend-data");
+  if (!el || !window.Chart) return;
+  const weeks = JSON.parse(el.textContent);
+  const labels = weeks.map((w) =>
+    new Date(w.start + "T12:00:00").toLocaleDateString(undefined, { day: "numeric", month: "short" }));
+
+  const changeMarkers = {
+    id: "changeMarkers",
+    afterDatasetsDraw(chart) {
+      const { ctx, chartArea, scales } = chart;
+      ctx.save();
+      ctx.font = "12px system-ui, sans-serif";
+      weeks.forEach((w, i) => {
+        if (!w.changes.length) return;
+        const x = scales.x.getPixelForValue(i);
+        ctx.strokeStyle = "#495057";
+        ctx.setLineDash([3, 3]);
+        ctx.beginPath();
+        ctx.moveTo(x, chartArea.top);
+        ctx.lineTo(x, chartArea.bottom);
+        ctx.stroke();
+        ctx.fillStyle = "#212529";
+        ctx.fillText(w.changes.map((c) => c.slice(0, 1)).join(""), x + 3, chartArea.top + 12);
+      });
+      ctx.restore();
+    },
+  };
+  const changeTooltip = (items) => {
+    const w = weeks[items[0].dataIndex];
+    return w.changes.length ? "Level changes: " + w.changes.join("; ") : "";
+  };
+
+  const pain = document.getElementById("weekly-pain-chart");
+  pain.dataset.weeks = String(weeks.length);
+  new Chart(pain, {
+    type: "line",
+    data: {
+      labels,
+      datasets: [
+        { label: "During, mean", data: weeks.map((w) => w.during_mean), borderColor: "#0d6efd", backgroundColor: "#0d6efd", tension: 0.2 },
+        { label: "During, worst", data: weeks.map((w) => w.during_max), borderColor: "#0d6efd", backgroundColor: "#0d6efd", borderDash: [2, 3], pointStyle: "triangle" },
+        { label: "24 h after, mean", data: weeks.map((w) => w.after_mean), borderColor: "#6f42c1", backgroundColor: "#6f42c1", tension: 0.2 },
+        { label: "24 h after, worst", data: weeks.map((w) => w.after_max), borderColor: "#6f42c1", backgroundColor: "#6f42c1", borderDash: [2, 3], pointStyle: "rectRot" },
+        { label: "Pain ceiling", data: weeks.map((w) => w.ceiling), borderColor: "#b02a37", borderDash: [8, 4], pointRadius: 0 },
+      ],
+    },
+    options: {
+      maintainAspectRatio: false, animation: false, spanGaps: true,
+      scales: { y: { min: 0, max: 10, title: { display: true, text: "Pain (0–10)" } } },
+      plugins: { tooltip: { callbacks: { footer: changeTooltip } } },
+    },
+    plugins: [changeMarkers],
+  });
+
+  const volume = document.getElementById("weekly-volume-chart");
+  new Chart(volume, {
+    data: {
+      labels,
+      datasets: [
+        { type: "bar", label: "Sessions done", data: weeks.map((w) => w.sessions), backgroundColor: "#146c43", yAxisID: "sessions" },
+        { type: "bar", label: "Sessions prescribed", data: weeks.map((w) => w.prescribed), backgroundColor: "#adb5bd", yAxisID: "sessions" },
+        { type: "line", label: "Reps", data: weeks.map((w) => w.reps), borderColor: "#0d6efd", backgroundColor: "#0d6efd", yAxisID: "volume" },
+        { type: "line", label: "Seconds held", data: weeks.map((w) => w.hold_seconds), borderColor: "#6f42c1", backgroundColor: "#6f42c1", pointStyle: "rectRot", yAxisID: "volume" },
+        { type: "line", label: "Minutes run", data: weeks.map((w) => w.run_minutes), borderColor: "#fd7e14", backgroundColor: "#fd7e14", pointStyle: "triangle", yAxisID: "volume" },
+        { type: "line", label: "Other activity minutes", data: weeks.map((w) => w.activity_minutes), borderColor: "#20c997", backgroundColor: "#20c997", borderDash: [4, 3], yAxisID: "volume" },
+      ],
+    },
+    options: {
+      maintainAspectRatio: false, animation: false,
+      scales: {
+        sessions: { position: "left", beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: "Sessions" } },
+        volume: { position: "right", beginAtZero: true, grid: { drawOnChartArea: false }, title: { display: true, text: "Reps, seconds, minutes" } },
+      },
+      plugins: { tooltip: { callbacks: { footer: changeTooltip } } },
+    },
+    plugins: [changeMarkers],
+  });
+})();

@@ -1,0 +1,55 @@
+"""The demo data shows every state of the progression rule, written through the real services."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from apps.painlogs.models import ExerciseResult
+from apps.patients.models import Patient
+from apps.programs.models import ProgressionChange
+from apps.programs.rules import Decision
+from apps.programs.selectors import active_program, program_suggestions
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    call_command("seed_demo", stdout=io.StringIO())
+
+
+def decisions(email):
+    patient = Patient.objects.get(user__email=email)
+    program = active_program(patient)
+    return {item.exercise.slug: s.decision for item, s in program_suggestions(program)}, program
+
+
+def test_maya_is_ready_to_progress(demo):
+    found, _ = decisions("maya@demo.greenlight.test")
+    assert Decision.PROGRESS in found.values()
+    assert Decision.REGRESS not in found.values()
+
+
+def test_tom_is_in_a_flare_and_due_a_regression(demo):
+    found, _ = decisions("tom@demo.greenlight.test")
+    assert Decision.REGRESS in found.values()
+
+
+def test_priya_is_a_runner_between_stages(demo):
+    found, program = decisions("priya@demo.greenlight.test")
+    run = next(item for item in program.items.all() if item.exercise.is_run)
+    assert run.exercise.slug == "easy-running-plus-strides"
+    assert found["easy-running-plus-strides"] == Decision.HOLD
+    assert (run.baseline_step_rate, run.target_step_rate) == (164, 180)
+    change = ProgressionChange.objects.get(prescribed=run)
+    assert change.from_exercise.slug == "conversational-pace-running"
+    runs = ExerciseResult.objects.filter(prescribed=run, step_rate__isnull=False)
+    assert runs.count() >= 10
+    assert all(r.distance_km and r.prescribed_step_rate == 180 for r in runs)
+
+
+def test_seeding_twice_changes_nothing(demo):
+    before = ExerciseResult.objects.count()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert ExerciseResult.objects.count() == before

@@ -1,0 +1,49 @@
+"""Shared ways to act as a user in tests: log a session, post the program builder."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from apps.painlogs.services import ResultInput, followup_record, workout_log
+from tests.factories import library_exercise
+
+
+def logged_session(patient, item, *, days_ago, set_values, pain=1, after=1, **extras):
+    """One session of one prescribed exercise, ``days_ago`` days back, rated 25 h later."""
+    performed = timezone.now() - timedelta(days=days_ago)
+    workout = workout_log(
+        user=patient.user,
+        performed_at=performed,
+        results=[ResultInput(prescribed=item, set_values=set_values, pain_during=pain, **extras)],
+    )
+    if after is not None:
+        followup_record(
+            user=patient.user, workout=workout, pain=after, now=performed + timedelta(hours=25)
+        )
+    return workout
+
+
+def builder_post(slug="banded-bridge-knees-out", *, dose=("3", "8", "10"), **overrides) -> dict:
+    """The program builder's form as a browser posts it, with one exercise."""
+    today = timezone.localdate()
+    sets, low, high = dose
+    return {
+        "name": "Spring block",
+        "sessions_per_week": "3",
+        "start_date": today.isoformat(),
+        "review_date": (today + timedelta(weeks=4)).isoformat(),
+        "pain_ceiling": "3",
+        "green_max": "2",
+        "items-TOTAL_FORMS": "1",
+        "items-INITIAL_FORMS": "0",
+        "items-MIN_NUM_FORMS": "0",
+        "items-MAX_NUM_FORMS": "1000",
+        "items-0-id": "",
+        "items-0-exercise": str(library_exercise(slug).pk),
+        "items-0-sets": sets,
+        "items-0-target_low": low,
+        "items-0-target_high": high,
+        "items-0-rep_hold_seconds": "",
+        "items-0-notes": "Keep the band light",
+        **overrides,
+    }
