@@ -2,6 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from apps.accounts.api import LogoutView, MeView, TokenView
+from apps.care.api import PatientMessagesReadView, PatientMessagesView
 from apps.exercises.api import ExerciseViewSet, ProgressionViewSet
 from apps.painlogs.api import ActivityViewSet, WorkoutViewSet
 from apps.patients.api import PatientTrendView, PatientViewSet
@@ -25,6 +26,16 @@ urlpatterns = [
         "patients/<int:patient_pk>/programs/",
         PatientProgramsView.as_view(),
         name="patient-programs",
+    ),
+    path(
+        "patients/<int:patient_pk>/messages/",
+        PatientMessagesView.as_view(),
+        name="patient-messages",
+    ),
+    path(
+        "patients/<int:patient_pk>/messages/read/",
+        PatientMessagesReadView.as_view(),
+        name="patient-messages-read",
     ),
     path("", include(router.urls)),
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("apps.programs.urls")),
     path("", include("apps.painlogs.urls")),
     path("notifications/", include("apps.reminders.urls")),
+    path("", include("apps.care.urls")),
     path("api/v1/", include("config.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.care.models import EducationCard
 from apps.exercises.services import exercise_create
 from apps.painlogs.models import Activity, ExerciseResult, Workout
 from apps.programs.models import Program
@@ -32,6 +33,7 @@ PATIENT_PAGES = [
     ("get", "programs:new", "patient"),
     ("get", "programs:edit", "program"),
     ("post", "programs:end", "program"),
+    ("get", "care:program_cards", "program"),
 ]
 PAGE_IDS = [name for _, name, _ in PATIENT_PAGES]
 
@@ -266,6 +268,17 @@ ANONYMOUS_PAGES = [
     ("get", "exercises:library", None),
     ("get", "exercises:detail", "exercise"),
     ("get", "accounts:team", None),
+    ("get", "patients:trend", "patient"),
+    ("get", "care:mine", None),
+    ("post", "care:mine", None),
+    ("get", "care:thread", "patient"),
+    ("post", "care:thread", "patient"),
+    ("get", "care:note_new", "patient"),
+    ("post", "care:note_new", "patient"),
+    ("get", "care:program_cards", "program"),
+    ("post", "care:program_cards", "program"),
+    ("get", "care:cards", None),
+    ("get", "care:card", "card"),
 ]
 
 
@@ -282,6 +295,7 @@ def test_an_anonymous_visitor_is_sent_to_log_in(method, name, target, client, pa
         "workout": WorkoutFactory(patient=patient).pk,
         "activity": _activity(patient).pk,
         "exercise": library_exercise().pk,
+        "card": EducationCard.objects.first().pk,
     }
     url = reverse(name, args=[pks[target]] if target else [])
 

@@ -149,9 +149,10 @@ class ExerciseResult(models.Model):
     def done_text(self) -> str:
         if self.skipped:
             return f"skipped ({self.get_skip_reason_display().lower()})"
+        done = " / ".join(str(v) for v in self.set_values)
         if self.dose_kind == DoseKind.DURATION:
-            return ", ".join([f"{sum(self.set_values)} min", *self._run_extras()])
-        return " / ".join(str(v) for v in self.set_values)
+            return ", ".join([f"{done} min", *self._run_extras()])
+        return done
 
     def _run_extras(self) -> list[str]:
         extras = [f"{self.distance_km.normalize():f} km"] if self.distance_km else []

@@ -177,3 +177,61 @@ def _as_date(value) -> date:
 def _rounded(row: dict) -> dict:
     # PostgreSQL averages integers as Decimal, SQLite as float: one shape for the API.
     return {k: round(float(v), 2) if isinstance(v, float | Decimal) else v for k, v in row.items()}
+
+
+@dataclass
+class ActivityWeek:
+    """One week (Monday to Sunday, the patient's zone) against the WHO targets."""
+
+    start: date
+    cardio_minutes: int = 0
+    strength_sessions: int = 0
+    cardio_target: int = 150
+    strength_target: int = 2
+
+    @property
+    def cardio_met(self) -> bool:
+        return self.cardio_minutes >= self.cardio_target
+
+    @property
+    def strength_met(self) -> bool:
+        return self.strength_sessions >= self.strength_target
+
+    @property
+    def cardio_percent(self) -> int:
+        return min(100, round(100 * self.cardio_minutes / self.cardio_target))
+
+
+# Cardio is every logged activity but gym work, plus the minutes of prescribed runs.
+NOT_CARDIO = {Activity.Kind.GYM}
+
+
+def weekly_activity(patient: Patient, *, today: date, weeks: int = 4) -> list[ActivityWeek]:
+    """Cardio minutes and strength sessions per week, newest first, in three queries."""
+    targets = settings.GREENLIGHT["WHO_WEEKLY"]
+    first = today - timedelta(days=today.weekday(), weeks=weeks - 1)
+    rows = {
+        first + timedelta(weeks=n): ActivityWeek(
+            start=first + timedelta(weeks=n),
+            cardio_target=targets["CARDIO_MINUTES"],
+            strength_target=targets["STRENGTH_SESSIONS"],
+        )
+        for n in range(weeks)
+    }
+
+    def week(day: date) -> ActivityWeek:
+        return rows[day - timedelta(days=day.weekday())]
+
+    activities = Activity.objects.filter(patient=patient, date__range=(first, today))
+    for day, kind, minutes in activities.values_list("date", "kind", "duration_minutes"):
+        if kind not in NOT_CARDIO:
+            week(day).cardio_minutes += minutes
+    workouts = Workout.objects.filter(patient=patient, local_date__range=(first, today))
+    for day in workouts.order_by().values_list("local_date", flat=True).distinct():
+        week(day).strength_sessions += 1
+    runs = ExerciseResult.objects.filter(
+        workout__in=workouts, dose_kind="duration", exercise__region="running", skipped=False
+    )
+    for day, values in runs.values_list("workout__local_date", "set_values"):
+        week(day).cardio_minutes += sum(values)
+    return sorted(rows.values(), key=lambda w: w.start, reverse=True)

@@ -70,11 +70,12 @@ def _result_check(item: ResultInput, program: Program) -> None:
 
 def _run_extras_check(item: ResultInput) -> None:
     if not item.prescribed.exercise.is_run:
-        require(
-            item.distance_km is None and item.step_rate is None,
-            f"Distance and step rate are for runs, not for “{item.prescribed.exercise.name}”.",
-            field="step_rate",
-        )
+        for name in ("distance_km", "step_rate"):
+            require(
+                getattr(item, name) is None,
+                f"Distance and step rate are for runs, not for “{item.prescribed.exercise.name}”.",
+                field=name,
+            )
         return
     require(
         item.distance_km is None or Decimal("0.01") <= item.distance_km <= 200,

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from apps.care.selectors import cards_unread, next_visit
 from apps.common.decorators import patient_required
 from apps.common.forms import form_submit
 from apps.programs.selectors import active_program, recent_changes
@@ -14,6 +15,7 @@ from .selectors import (
     activities_for,
     followups_pending,
     patient_today,
+    weekly_activity,
     workouts_for,
     workouts_with_results,
 )
@@ -62,6 +64,9 @@ def today(request):
             "soreness_due": activities_awaiting_soreness(patient, local_today),
             "today": local_today,
             "changes": recent_changes(patient, since=now - timedelta(days=CHANGES_DAYS)),
+            "cards": cards_unread(patient),
+            "next_visit": next_visit(patient, today=local_today),
+            "this_week": weekly_activity(patient, today=local_today, weeks=1)[0],
         },
     )
 
@@ -90,8 +95,12 @@ def history(request):
         request,
         "painlogs/history.html",
         {
+            "patient": patient,
             "workouts": workouts_with_results(patient)[:60],
             "activities": patient.activities.all()[:60],
+            "activity_weeks": weekly_activity(
+                patient, today=patient_today(patient, timezone.now()), weeks=4
+            ),
         },
     )
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from apps.common.timezones import local_date
-from apps.exercises.models import DoseKind
+from apps.exercises.models import DoseKind, Region
 from apps.painlogs.models import Activity, ExerciseResult, Workout
 from apps.painlogs.rules import adherence
 from apps.painlogs.selectors import sessions_prescribed
@@ -34,7 +34,9 @@ class TrendWeek:
     reps: int = 0
     hold_seconds: int = 0
     run_minutes: int = 0
+    timed_minutes: int = 0
     activity_minutes: int = 0
+    ceiling: int | None = None
     activities: list = field(default_factory=list)
     changes: list = field(default_factory=list)
 
@@ -76,11 +78,13 @@ def _pain_and_sessions(patient: Patient, rows: dict, first: date, last: date) ->
     """Mean and worst pain over the week's workouts; a session is a day with a workout."""
     ratings = defaultdict(lambda: ([], [], set()))
     workouts = Workout.objects.filter(patient=patient, local_date__range=(first, last))
-    for day, during, after, light in workouts.values_list(
-        "local_date", "pain_during", "followup_pain", "light"
+    for day, during, after, light, ceiling in workouts.values_list(
+        "local_date", "pain_during", "followup_pain", "light", "pain_ceiling"
     ):
         week = rows[week_start(day)]
         week.lights[light] += 1
+        # The ceiling in force that week: a later change must not move old weeks' line.
+        week.ceiling = max(week.ceiling or 0, ceiling)
         during_list, after_list, days = ratings[week.start]
         during_list.append(during)
         if after is not None:
@@ -104,15 +108,17 @@ def _volume(patient: Patient, rows: dict, first: date, last: date) -> None:
     """Sets × reps, seconds held and minutes run, from what was actually done."""
     results = ExerciseResult.objects.filter(
         workout__patient=patient, workout__local_date__range=(first, last), skipped=False
-    ).values_list("workout__local_date", "dose_kind", "set_values")
-    for day, kind, values in results:
+    ).values_list("workout__local_date", "dose_kind", "set_values", "exercise__region")
+    for day, kind, values, region in results:
         week, total = rows[week_start(day)], sum(values)
         if kind == DoseKind.REPS:
             week.reps += total
         elif kind == DoseKind.HOLD:
             week.hold_seconds += total
-        else:
+        elif region == Region.RUNNING:
             week.run_minutes += total
+        else:
+            week.timed_minutes += total
 
 
 def _activities(patient: Patient, rows: dict, first: date, last: date) -> None:
@@ -148,7 +154,10 @@ def _change_label(change: ProgressionChange) -> str:
 
 
 def trend_chart_data(weeks: list[TrendWeek], *, ceiling: int) -> list[dict]:
-    """What the page's charts draw, one entry per week."""
+    """What the page's charts draw, one entry per week.
+
+    ``ceiling`` is the current program's, for weeks without a workout to say which was in force.
+    """
     return [
         {
             "start": week.start.isoformat(),
@@ -156,12 +165,13 @@ def trend_chart_data(weeks: list[TrendWeek], *, ceiling: int) -> list[dict]:
             "during_max": week.during_max,
             "after_mean": week.after_mean,
             "after_max": week.after_max,
-            "ceiling": ceiling,
+            "ceiling": week.ceiling or ceiling,
             "sessions": week.sessions,
             "prescribed": week.prescribed,
             "reps": week.reps,
             "hold_seconds": week.hold_seconds,
             "run_minutes": week.run_minutes,
+            "timed_minutes": week.timed_minutes,
             "activity_minutes": week.activity_minutes,
             "changes": [_change_label(c) for c in week.changes],
         }

@@ -6,12 +6,20 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from apps.care.selectors import (
+    next_visit,
+    patient_timeline,
+    program_cards,
+    thread_patients_for,
+    unread_messages,
+)
 from apps.common.decorators import clinician_required, patient_required
 from apps.common.forms import form_submit
 from apps.painlogs.selectors import (
     adherence_summary,
     pain_trend,
     patient_today,
+    weekly_activity,
     workouts_with_results,
 )
 from apps.programs.selectors import (
@@ -112,8 +120,22 @@ def patient_detail(request, pk):
         "trend": pain_trend(patient, since=today - timedelta(days=TREND_DAYS - 1)),
         "adherence": adherence_summary(patient, today=today),
         "today": today,
+        "activity_weeks": weekly_activity(patient, today=today, weeks=4),
+        **_care_context(request.user, patient, program, today),
     }
     return render(request, "patients/detail.html", context)
+
+
+def _care_context(user, patient, program, today) -> dict:
+    """The conversation side of the patient page: thread, cards, visits and the timeline."""
+    in_thread = thread_patients_for(user).filter(pk=patient.pk).exists()
+    return {
+        "in_thread": in_thread,
+        "unread_messages": unread_messages(user=user, patient=patient).count() if in_thread else 0,
+        "cards": program_cards(program) if program else [],
+        "next_visit": next_visit(patient, today=today),
+        "timeline": patient_timeline(patient) if in_thread else [],
+    }
 
 
 @login_required
@@ -130,6 +152,7 @@ def patient_trend(request, pk):
         "weeks_count": weeks,
         "chart": trend_chart_data(rows, ceiling=_latest_ceiling(patient)),
         "own": request.user.is_patient,
+        "has_timed": any(week.timed_minutes for week in rows),
         "activities": [a for week in reversed(rows) for a in reversed(week.activities)],
         "changes": [c for week in reversed(rows) for c in reversed(week.changes)],
     }

@@ -108,6 +108,13 @@ class PrescribedItemForm(forms.Form):
         low, high = data.get("target_low"), data.get("target_high")
         if low and high and low > high:
             self.add_error("target_high", "The high end must be at least the low end.")
+        baseline, target = data.get("baseline_step_rate"), data.get("target_step_rate")
+        if baseline and target and target < baseline:
+            self.add_error(
+                "target_step_rate",
+                f"The target step rate should not be below the preferred rate ({baseline}): "
+                "a quicker step is what eases the hip.",
+            )
         try:
             prescription_caution_check(
                 exercise=exercise,

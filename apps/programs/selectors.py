@@ -6,7 +6,6 @@ from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.exercises.models import DoseKind
 from apps.painlogs.models import ExerciseResult
 from apps.patients.models import Patient
 from apps.patients.selectors import clinician_patients, patients_for
@@ -113,7 +112,8 @@ def _unit(dose_kind: str) -> str:
 
 def _item_thresholds(item: PrescribedExercise, thresholds: Thresholds) -> Thresholds:
     # A run is one block of minutes: a session at the top of the range is the top of the dose.
-    if item.dose_kind == DoseKind.DURATION:
+    # Other timed exercises keep the usual sets.
+    if item.exercise.is_run:
         return replace(thresholds, top_sets=1)
     return thresholds
 

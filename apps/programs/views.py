@@ -32,6 +32,8 @@ def _item_initial(program) -> list[dict]:
             "rep_hold_seconds": i.rep_hold_seconds,
             "notes": i.notes,
             "caution_acknowledged": i.caution_acknowledged,
+            "baseline_step_rate": i.baseline_step_rate,
+            "target_step_rate": i.target_step_rate,
         }
         for i in program.items.all()
     ]

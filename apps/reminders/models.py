@@ -19,6 +19,7 @@ class Notification(TimeStampedModel):
         CLINICIAN_ALERT = "clinician_alert", "Clinician alert"
         WEEKLY_DIGEST = "weekly_digest", "Weekly digest"
         PROGRAM_CHANGE = "program_change", "Program change"
+        MESSAGE = "message", "New message"
 
     class EmailStatus(models.TextChoices):
         PENDING = "pending", "Pending"

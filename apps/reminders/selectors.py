@@ -15,8 +15,9 @@ def notifications_for(user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user)
 
 
-def unread_count(user: User) -> int:
-    return notifications_for(user).filter(read_at__isnull=True).count()
+def unread_count(user: User, *, kind: str | None = None) -> int:
+    unread = notifications_for(user).filter(read_at__isnull=True)
+    return unread.filter(kind=kind).count() if kind else unread.count()
 
 
 def reminder_candidates() -> list[dict]:

@@ -298,10 +298,31 @@ def clinician_alert_check(*, workout_id: int, now: datetime | None = None) -> in
     return created
 
 
-def program_change_notify(*, change) -> int:
-    """Tell the patient and the care team that a program moved a level, once per change."""
+def notifications_send(*, recipients: list[tuple], kind: str, occurrence: str, patient=None) -> int:
+    """One in-app notification per (user, title, link), each emailed once, after the commit.
+
+    The unique (recipient, kind, occurrence) row makes a second call a no-op. Titles go into
+    emails, so they never carry health details. Returns how many emails were queued.
+    """
     from .tasks import notification_email_send
 
+    queued = 0
+    with transaction.atomic():
+        for user, title, link in recipients:
+            note, new = Notification.objects.get_or_create(
+                recipient=user,
+                kind=kind,
+                occurrence=occurrence,
+                defaults={"patient": patient, "title": title, "link": link},
+            )
+            if new and user.email_reminders:
+                queued += 1
+                transaction.on_commit(lambda pk=note.pk: notification_email_send.delay(pk))
+    return queued
+
+
+def program_change_notify(*, change) -> int:
+    """Tell the patient and the care team that a program moved a level, once per change."""
     patient = change.prescribed.program.patient
     recipients = [(patient.user, "Your exercise program has changed", reverse("painlogs:today"))]
     recipients += [
@@ -312,16 +333,9 @@ def program_change_notify(*, change) -> int:
         )
         for clinician in patient.care_team.all()
     ]
-    made = 0
-    with transaction.atomic():
-        for user, title, link in recipients:
-            note, new = Notification.objects.get_or_create(
-                recipient=user,
-                kind=Notification.Kind.PROGRAM_CHANGE,
-                occurrence=f"change-{change.pk}",
-                defaults={"patient": patient, "title": title, "link": link},
-            )
-            if new and user.email_reminders:
-                made += 1
-                transaction.on_commit(lambda pk=note.pk: notification_email_send.delay(pk))
-    return made
+    return notifications_send(
+        recipients=recipients,
+        kind=Notification.Kind.PROGRAM_CHANGE,
+        occurrence=f"change-{change.pk}",
+        patient=patient,
+    )

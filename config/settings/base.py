@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "apps.programs",
     "apps.painlogs",
     "apps.reminders",
+    "apps.care",
 ]
 
 MIDDLEWARE = [
@@ -137,6 +138,8 @@ GREENLIGHT = {
     },
     # A target step rate left blank is the runner's preferred rate plus this (DOMAIN.md: 5–10 %).
     "STEP_RATE_INCREASE_PERCENT": 10,
+    # WHO weekly targets for adults; strength sessions are the logged home workouts.
+    "WHO_WEEKLY": {"CARDIO_MINUTES": 150, "STRENGTH_SESSIONS": 2},
     # Email retries back off exponentially from this many seconds, up to the maximum.
     "EMAIL_RETRY_BACKOFF": env.int("REMINDER_RETRY_BACKOFF", default=30),
     "EMAIL_RETRY_BACKOFF_MAX": env.int("REMINDER_RETRY_BACKOFF_MAX", default=900),

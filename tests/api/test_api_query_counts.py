@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from apps.care.services import message_send, thread_mark_read
 from apps.painlogs.services import ResultInput, activity_log, workout_log
 from apps.programs.services import ItemInput, program_assign
 from tests.api.clients import as_user
@@ -80,3 +81,24 @@ def test_list_queries_do_not_grow_with_rows(clinician, url):
     if "exercises" not in url and "progressions" not in url and "programs" not in url:
         assert len(rows(large_body)) > len(rows(small_body))  # really more rows listed
     assert large == small, f"{url}: {small} queries for few rows, {large} for many"
+
+
+def test_a_long_thread_reads_in_as_many_queries_as_a_short_one(clinician, patient):
+
+    client = as_user(clinician)
+    url = f"/api/v1/patients/{patient.pk}/messages/"
+
+    def exchange(count):
+        for n in range(count):
+            message_send(author=patient.user, patient=patient, body=f"Question {n}")
+            message_send(author=clinician, patient=patient, body=f"Answer {n}")
+        thread_mark_read(reader=clinician, patient=patient)
+        thread_mark_read(reader=patient.user, patient=patient)
+
+    exchange(1)
+    small, small_body = queries(client, url)
+    exchange(10)
+    large, large_body = queries(client, url)
+    assert len(rows(large_body)) == 22
+    assert all(m["read_by"] for m in rows(large_body))
+    assert large == small

@@ -46,6 +46,9 @@ EXPECTED = {
     ("GET", "/api/v1/patients/{id}/"): READ_OWN,
     ("PATCH", "/api/v1/patients/{id}/"): _statuses(401, 403, 404, 200, 404),
     ("GET", "/api/v1/patients/{id}/trend/"): READ_OWN,
+    ("GET", "/api/v1/patients/{patient_pk}/messages/"): READ_OWN,
+    ("POST", "/api/v1/patients/{patient_pk}/messages/"): _statuses(401, 201, 404, 201, 404),
+    ("POST", "/api/v1/patients/{patient_pk}/messages/read/"): _statuses(401, 200, 404, 200, 404),
     ("GET", "/api/v1/programs/{id}/"): READ_OWN,
     ("PATCH", "/api/v1/programs/{id}/"): _statuses(401, 403, 404, 200, 404),
     ("GET", "/api/v1/progressions/"): READ_ALL,
@@ -156,6 +159,7 @@ def _body(method, path, role, world):
             "items": [{"exercise": library_exercise("hip-hike").pk}],
         },
         "/api/v1/patients/{id}/": {"diagnosis": "Cam FAI"},
+        "/api/v1/patients/{patient_pk}/messages/": {"body": "How long should I rest?"},
         "/api/v1/programs/{id}/": {"pain_ceiling": 4},
         "/api/v1/workouts/": {
             "results": [

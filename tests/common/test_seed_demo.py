@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.management import call_command
 
+from apps.care.models import CardAssignment
 from apps.painlogs.models import ExerciseResult
 from apps.patients.models import Patient
 from apps.programs.models import ProgressionChange
@@ -53,3 +54,17 @@ def test_seeding_twice_changes_nothing(demo):
     before = ExerciseResult.objects.count()
     call_command("seed_demo", stdout=io.StringIO())
     assert ExerciseResult.objects.count() == before
+
+
+def test_the_demo_shows_a_conversation_visits_and_cards(demo):
+    tom = Patient.objects.get(user__email="tom@demo.greenlight.test")
+    worry, answer = tom.messages.order_by("created_at")
+    assert worry.author == tom.user
+    assert "elliptical" in worry.body
+    assert answer.author.email == "sam@demo.greenlight.test"
+    assert worry.receipts.get().reader == answer.author  # Sam has read it
+    assert tom.visit_notes.get().message == worry
+    maya = Patient.objects.get(user__email="maya@demo.greenlight.test")
+    assert maya.visit_notes.get().manual_therapy == ["soft_tissue", "joint"]
+    unread = CardAssignment.objects.filter(program__patient=maya, read_at=None)
+    assert [a.card.slug for a in unread] == ["staying-active-who-targets"]

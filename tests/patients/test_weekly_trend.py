@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.painlogs.services import ResultInput, activity_log, followup_record, workout_log
-from apps.patients.trend import weekly_trend
+from apps.patients.trend import trend_chart_data, weekly_trend
 from apps.programs.services import ItemInput, prescription_level_change, program_assign
 from tests.conftest import client_for
 from tests.factories import library_exercise
@@ -192,3 +192,13 @@ def test_the_page_reads_the_same_number_of_queries_for_a_month_or_half_a_year(
     with CaptureQueriesContext(connection) as long:
         clinician_client.get(url + "?weeks=26")
     assert len(long) == len(short)
+
+
+def test_each_week_keeps_the_ceiling_in_force_then(patient, program, logs):
+    # given the clinician raised the ceiling from 3 to 4 this week
+    program.pain_ceiling = 4
+    program.save()
+    weeks = weekly_trend(patient, today=date(2026, 11, 18), weeks=4)
+    chart = {row["start"]: row["ceiling"] for row in trend_chart_data(weeks, ceiling=4)}
+    assert chart["2026-11-02"] == 3  # the red session at 4 stays above its line
+    assert chart["2026-11-16"] == 4  # no workout yet: the current ceiling

@@ -14,7 +14,7 @@ from apps.programs.rules import Decision
 from apps.programs.selectors import program_suggestions
 from apps.programs.services import ItemInput, program_assign, suggestion_apply
 from tests.api.clients import as_user
-from tests.factories import library_exercise
+from tests.factories import ExerciseFactory, library_exercise
 from tests.helpers import builder_post, logged_session
 
 pytestmark = pytest.mark.django_db
@@ -327,3 +327,67 @@ def test_the_builder_shows_a_target_below_the_preferred_rate_as_a_field_error(
     assert "should not be below the preferred rate (170)" in page
     assert 'value="150"' in page
     assert not patient.programs.exists()
+
+
+def test_editing_a_program_keeps_the_runners_step_rates(clinician_client, running):
+    # given the builder's edit page, posted back exactly as it shows
+    item = running.items.get()
+    url = reverse("programs:edit", args=[running.pk])
+    form = clinician_client.get(url).context["formset"].forms[0]
+    assert (form.initial["baseline_step_rate"], form.initial["target_step_rate"]) == (165, 182)
+    page = clinician_client.get(url).content.decode()
+    assert 'value="182"' in page
+
+    data = _builder_post(
+        "conversational-pace-running",
+        id=str(item.pk),
+        baseline_step_rate="165",
+        target_step_rate="182",
+        notes="Flat routes only",
+    )
+    data["name"] = running.name
+    response = clinician_client.post(url, data)
+
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.baseline_step_rate, item.target_step_rate, item.notes) == (
+        165,
+        182,
+        "Flat routes only",
+    )
+
+
+def test_a_clinics_own_timed_exercise_still_needs_every_set_at_the_top(clinician, patient):
+    # given a non-running exercise dosed in minutes: 3 × 5–10 min on the bike
+    bike = ExerciseFactory(
+        clinic=clinician.clinic,
+        name="Bike intervals",
+        region="functional",
+        dose_kind="duration",
+        default_sets=3,
+        default_target_low=5,
+        default_target_high=10,
+    )
+    program = assign(clinician, patient, ItemInput(exercise=bike))
+    item = program.items.get()
+    for days_ago in (5, 3):
+        logged_session(patient, item, days_ago=days_ago, set_values=[10])
+    assert decision(program).decision == Decision.HOLD
+    for days_ago in (2, 1):
+        logged_session(patient, item, days_ago=days_ago, set_values=[10, 10, 10])
+    assert ExerciseResult.objects.last().done_text == "10 / 10 / 10 min"
+
+
+def test_the_api_names_the_field_a_strength_exercise_refuses(patient, program):
+    item = program.items.first()
+    response = as_user(patient.user).post(
+        "/api/v1/workouts/",
+        {
+            "results": [
+                {"prescribed": item.pk, "set_values": [10], "pain_during": 1, "distance_km": "3.00"}
+            ]
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "distance_km" in response.json()

@@ -18,6 +18,13 @@ from django.utils import timezone
 
 from apps.accounts.models import Clinic, User
 from apps.accounts.services import clinic_create
+from apps.care.models import EducationCard, Message
+from apps.care.services import (
+    message_send,
+    program_cards_set,
+    thread_mark_read,
+    visit_note_record,
+)
 from apps.exercises.models import Exercise
 from apps.painlogs.services import (
     ResultInput,
@@ -27,6 +34,7 @@ from apps.painlogs.services import (
     workout_log,
 )
 from apps.patients.models import Patient
+from apps.programs.models import Program
 from apps.programs.services import ItemInput, program_assign, suggestion_apply
 
 CLINIC_NAME = "Greenlight Demo Clinic"
@@ -122,6 +130,7 @@ class Command(BaseCommand):
         )
         for demo in (MAYA, TOM, PRIYA):
             self._patient(demo, clinician=sam, rng=random.Random(demo.email), now=now)  # noqa: S311 - repeatable demo, not crypto
+        _conversations(sam, now)
 
     def _patient(self, demo: DemoPatient, *, clinician: User, rng: random.Random, now: datetime):
         user = User.objects.create_user(
@@ -159,6 +168,9 @@ class Command(BaseCommand):
                 for e in exercises
             ],
         )
+        # Assigned at the first visit, six weeks ago, not when the demo was seeded.
+        assigned = datetime.combine(start, time(9), tzinfo=zone)
+        Program.objects.filter(pk=program.pk).update(created_at=assigned, updated_at=assigned)
         for day in range(WEEKS * 7):
             self._day(demo, user, program, start + timedelta(days=day), zone, rng, now)
             if demo.story == "running" and day == RUN_STAGE_UP_DAY:
@@ -180,7 +192,7 @@ class Command(BaseCommand):
             minutes=rng.randint(0, 600)
         )
         # Maya's and Priya's latest sessions are all rated 24 hours later, so the rule can judge
-        # them; Tom leaves his latest ones unrated, as real patients do.
+        # them; Tom leaves his sessions of the last day unrated, as real patients do.
         settled = demo.story == "flare" or moment < now - timedelta(hours=32)
         if trains and settled and moment < now - timedelta(hours=2):
             self._workout(user, program, moment, self._pain(demo, progress, flare, rng), rng, now)
@@ -285,3 +297,66 @@ def _run_extras(minutes: int, program, moment: datetime, rng) -> dict:
         "distance_km": (minutes / pace).quantize(Decimal("0.01")),
         "step_rate": min(PRIYA_STEP_RATE + 2 + days // 3, 182),
     }
+
+
+def _backdate(message, at: datetime):
+    Message.objects.filter(pk=message.pk).update(created_at=at, updated_at=at)
+    return message
+
+
+def _conversations(sam: User, now: datetime) -> None:
+    """Messages, visits and education cards: Tom's flare worry answered, Maya's visits."""
+    tom, maya, priya = (Patient.objects.get(user__email=d.email) for d in (TOM, MAYA, PRIYA))
+    worry = _backdate(
+        message_send(
+            author=tom.user,
+            patient=tom,
+            body="20 minutes on the elliptical caused soreness for days. Should I stop "
+            "everything until it settles?",
+        ),
+        now - timedelta(days=2, hours=3),
+    )
+    thread_mark_read(reader=sam, patient=tom, now=now - timedelta(days=2, hours=1))
+    _backdate(
+        message_send(
+            author=sam,
+            patient=tom,
+            body="Thanks for telling me. Soreness that settles within a day or two is not "
+            "damage. Keep moving, but drop the elliptical to 10 minutes and skip the hip thrust "
+            "for now. I've sent you a card on flares.",
+        ),
+        now - timedelta(days=2),
+    )
+    visit_note_record(
+        clinician=sam,
+        patient=tom,
+        visit_date=(now - timedelta(days=2)).date(),
+        kind="between_visits",
+        text="Flare after elliptical. Reassured; elliptical 10 min, hip thrust paused. "
+        "Review at the video visit.",
+        next_visit_date=(now + timedelta(days=3)).date(),
+        message=worry,
+    )
+    visit_note_record(
+        clinician=sam,
+        patient=maya,
+        visit_date=(now - timedelta(weeks=WEEKS)).date(),
+        kind="in_clinic",
+        text="Initial assessment. Cam-type FAI right; flexion 95° with pinching at end range. "
+        "Started hip strength phase 1; avoid deep flexion stretches.",
+        manual_therapy=["soft_tissue", "joint"],
+        next_visit_date=(now + timedelta(days=5)).date(),
+    )
+    cards = {
+        tom: ["when-it-flares", "pain-during-exercise-traffic-light"],
+        maya: ["what-imaging-shows", "staying-active-who-targets"],
+        priya: ["returning-to-running"],
+    }
+    for patient, slugs in cards.items():
+        program = patient.programs.get(status="active")
+        chosen = [EducationCard.objects.get(clinic=None, slug=slug) for slug in slugs]
+        program_cards_set(clinician=sam, program=program, cards=chosen, now=now)
+    # Maya has read her imaging card already.
+    maya.programs.get(status="active").card_assignments.filter(
+        card__slug="what-imaging-shows"
+    ).update(read_at=now - timedelta(days=20))

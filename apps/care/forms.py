@@ -1,0 +1,64 @@
+from django import forms
+from django.utils import timezone
+
+from .models import MESSAGE_MAX_LENGTH, EducationCard, VisitNote
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label="Your message",
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write a message before sending."},
+    )
+
+
+class VisitNoteForm(forms.Form):
+    visit_date = forms.DateField(
+        label="Date", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+    kind = forms.ChoiceField(choices=VisitNote.Kind.choices, label="Kind")
+    text = forms.CharField(label="Note", max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+    manual_therapy = forms.MultipleChoiceField(
+        choices=VisitNote.ManualTherapy.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Manual therapy done in clinic",
+    )
+    next_visit_date = forms.DateField(
+        required=False,
+        label="Next visit (optional)",
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["visit_date"].initial = timezone.localdate()
+
+    def clean(self):
+        data = super().clean()
+        visit, following = data.get("visit_date"), data.get("next_visit_date")
+        if visit and following and following < visit:
+            self.add_error("next_visit_date", "The next visit must be on or after this visit.")
+        return data
+
+
+class ProgramCardsForm(forms.Form):
+    cards = forms.ModelMultipleChoiceField(
+        queryset=EducationCard.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Cards for this patient to read",
+    )
+
+    def __init__(self, *args, cards, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cards"].queryset = cards
+
+
+class EducationCardForm(forms.ModelForm):
+    class Meta:
+        model = EducationCard
+        fields = ["title", "topic", "summary", "body", "reading_minutes"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 10})}
+        labels = {"reading_minutes": "Minutes to read"}

@@ -1,0 +1,149 @@
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from apps.accounts.models import User
+from apps.patients.models import Patient
+from apps.programs.models import Program, ProgressionChange
+
+from .models import CardAssignment, EducationCard, Message, MessageReceipt, VisitNote
+
+THREAD_PAGE = 200
+
+
+def thread_patients_for(user: User) -> QuerySet[Patient]:
+    """Whose thread ``user`` may read and write: their own, or their care-team patients.
+
+    Narrower than ``patients_for``: a clinic admin who is not on the care team does not read
+    a patient's messages, and a clinician taken off the care team loses the thread at once.
+    """
+    if not user.is_authenticated:
+        return Patient.objects.none()
+    base = Patient.objects.select_related("user")
+    if user.is_patient:
+        return base.filter(user=user)
+    if user.is_clinician:
+        return base.filter(clinic_id=user.clinic_id, care_team=user)
+    return Patient.objects.none()
+
+
+def thread_messages(patient: Patient) -> list[Message]:
+    """The latest messages of the thread, oldest first, with who has read each one."""
+    receipts = Prefetch("receipts", queryset=MessageReceipt.objects.select_related("reader"))
+    latest = (
+        Message.objects.filter(patient=patient)
+        .select_related("author")
+        .prefetch_related(receipts)
+        .order_by("-created_at", "-id")[:THREAD_PAGE]
+    )
+    return list(reversed(latest))
+
+
+def unread_messages(*, user: User, patient: Patient) -> QuerySet[Message]:
+    """Messages by others in the thread that ``user`` has not opened yet."""
+    return (
+        Message.objects.filter(patient=patient).exclude(author=user).exclude(receipts__reader=user)
+    )
+
+
+def cards_for(user: User) -> QuerySet[EducationCard]:
+    """The shared library plus the user's own clinic's cards; never another clinic's."""
+    if not user.is_authenticated:
+        return EducationCard.objects.none()
+    return EducationCard.objects.filter(Q(clinic__isnull=True) | Q(clinic_id=user.clinic_id))
+
+
+def program_cards(program: Program) -> QuerySet[CardAssignment]:
+    return program.card_assignments.select_related("card")
+
+
+def cards_unread(patient: Patient) -> QuerySet[CardAssignment]:
+    """Cards attached to the patient's active program that they have not read yet."""
+    return CardAssignment.objects.filter(
+        program__patient=patient, program__status=Program.Status.ACTIVE, read_at__isnull=True
+    ).select_related("card")
+
+
+def card_assignments_for(user: User) -> QuerySet[CardAssignment]:
+    """Assignments a patient may open: only on their own programs."""
+    if not user.is_authenticated or not user.is_patient:
+        return CardAssignment.objects.none()
+    return CardAssignment.objects.filter(program__patient__user=user).select_related("card")
+
+
+def visit_notes(patient: Patient) -> QuerySet[VisitNote]:
+    return VisitNote.objects.filter(patient=patient).select_related("clinician")
+
+
+def next_visit(patient: Patient, *, today: date) -> date | None:
+    """The next visit booked on the latest note, if it is still ahead."""
+    latest = VisitNote.objects.filter(patient=patient).order_by("-visit_date", "-created_at")
+    upcoming = latest.values_list("next_visit_date", flat=True).first()
+    return upcoming if upcoming and upcoming >= today else None
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime | date
+    kind: str  # "visit", "program", "change" or "message"
+    title: str
+    detail: str
+    obj: object
+
+    @property
+    def sort_key(self) -> str:
+        return self.at.isoformat()
+
+
+def patient_timeline(patient: Patient, *, limit: int = 30) -> list[TimelineEntry]:
+    """Visits, program changes and messages together, newest first (four queries)."""
+    entries = [_visit_entry(note) for note in visit_notes(patient)[:limit]]
+    programs = Program.objects.filter(patient=patient).select_related("created_by")[:limit]
+    entries += [_program_entry(program) for program in programs]
+    changes = (
+        ProgressionChange.objects.filter(prescribed__program__patient=patient)
+        .select_related("from_exercise", "to_exercise", "changed_by")
+        .order_by("-changed_at")[:limit]
+    )
+    entries += [_change_entry(change) for change in changes]
+    messages = Message.objects.filter(patient=patient).select_related("author")
+    entries += [_message_entry(m) for m in messages.order_by("-created_at")[:limit]]
+    return sorted(entries, key=lambda e: e.sort_key, reverse=True)[:limit]
+
+
+def _visit_entry(note: VisitNote) -> TimelineEntry:
+    return TimelineEntry(
+        note.visit_date,
+        "visit",
+        f"{note.get_kind_display()} with {note.clinician}",
+        note.text,
+        note,
+    )
+
+
+def _program_entry(program: Program) -> TimelineEntry:
+    return TimelineEntry(
+        program.created_at,
+        "program",
+        f"Program “{program.name}” assigned by {program.created_by}",
+        f"{program.sessions_per_week} sessions a week, ceiling {program.pain_ceiling}/10",
+        program,
+    )
+
+
+def _change_entry(change: ProgressionChange) -> TimelineEntry:
+    who = "automatically" if change.automatic else f"by {change.changed_by}"
+    return TimelineEntry(
+        change.changed_at,
+        "change",
+        f"{change.get_direction_display()} “{change.from_exercise}” → “{change.to_exercise}” {who}",
+        change.reason,
+        change,
+    )
+
+
+def _message_entry(message: Message) -> TimelineEntry:
+    return TimelineEntry(
+        message.created_at, "message", f"Message from {message.author}", message.body, message
+    )
