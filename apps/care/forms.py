@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from .models import MESSAGE_MAX_LENGTH, EducationCard, VisitNote
@@ -43,8 +44,23 @@ class VisitNoteForm(forms.Form):
         return data
 
 
+class CardChoiceField(forms.ModelMultipleChoiceField):
+    """Ids that are not ids at all (“x”, 20 digits) are an invalid choice, never a crash."""
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk)
+            if not (text.isascii() and text.isdecimal()) or len(text) > 18:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
+
+
 class ProgramCardsForm(forms.Form):
-    cards = forms.ModelMultipleChoiceField(
+    cards = CardChoiceField(
         queryset=EducationCard.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,

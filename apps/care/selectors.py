@@ -1,5 +1,6 @@
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -77,8 +78,12 @@ def visit_notes(patient: Patient) -> QuerySet[VisitNote]:
 
 
 def next_visit(patient: Patient, *, today: date) -> date | None:
-    """The next visit booked on the latest note, if it is still ahead."""
-    latest = VisitNote.objects.filter(patient=patient).order_by("-visit_date", "-created_at")
+    """The next visit booked on the latest note that booked one, if it is still ahead.
+
+    A note between visits rarely books anything: it must not hide the visit booked before it.
+    """
+    booked = VisitNote.objects.filter(patient=patient, next_visit_date__isnull=False)
+    latest = booked.order_by("-visit_date", "-created_at")
     upcoming = latest.values_list("next_visit_date", flat=True).first()
     return upcoming if upcoming and upcoming >= today else None
 
@@ -91,14 +96,13 @@ class TimelineEntry:
     detail: str
     obj: object
 
-    @property
-    def sort_key(self) -> str:
-        return self.at.isoformat()
+    sort_at: datetime
 
 
 def patient_timeline(patient: Patient, *, limit: int = 30) -> list[TimelineEntry]:
     """Visits, program changes and messages together, newest first (four queries)."""
-    entries = [_visit_entry(note) for note in visit_notes(patient)[:limit]]
+    tz_name = patient.user.timezone
+    entries = [_visit_entry(note, tz_name) for note in visit_notes(patient)[:limit]]
     programs = Program.objects.filter(patient=patient).select_related("created_by")[:limit]
     entries += [_program_entry(program) for program in programs]
     changes = (
@@ -109,16 +113,19 @@ def patient_timeline(patient: Patient, *, limit: int = 30) -> list[TimelineEntry
     entries += [_change_entry(change) for change in changes]
     messages = Message.objects.filter(patient=patient).select_related("author")
     entries += [_message_entry(m) for m in messages.order_by("-created_at")[:limit]]
-    return sorted(entries, key=lambda e: e.sort_key, reverse=True)[:limit]
+    return sorted(entries, key=lambda e: e.sort_at, reverse=True)[:limit]
 
 
-def _visit_entry(note: VisitNote) -> TimelineEntry:
+def _visit_entry(note: VisitNote, tz_name: str) -> TimelineEntry:
+    # A visit has a date, not a time: sort it at midday in the patient's zone.
+    midday = datetime.combine(note.visit_date, time(12), tzinfo=ZoneInfo(tz_name))
     return TimelineEntry(
         note.visit_date,
         "visit",
         f"{note.get_kind_display()} with {note.clinician}",
         note.text,
         note,
+        midday,
     )
 
 
@@ -129,6 +136,7 @@ def _program_entry(program: Program) -> TimelineEntry:
         f"Program “{program.name}” assigned by {program.created_by}",
         f"{program.sessions_per_week} sessions a week, ceiling {program.pain_ceiling}/10",
         program,
+        program.created_at,
     )
 
 
@@ -140,10 +148,16 @@ def _change_entry(change: ProgressionChange) -> TimelineEntry:
         f"{change.get_direction_display()} “{change.from_exercise}” → “{change.to_exercise}” {who}",
         change.reason,
         change,
+        change.changed_at,
     )
 
 
 def _message_entry(message: Message) -> TimelineEntry:
     return TimelineEntry(
-        message.created_at, "message", f"Message from {message.author}", message.body, message
+        message.created_at,
+        "message",
+        f"Message from {message.author}",
+        message.body,
+        message,
+        message.created_at,
     )

@@ -89,7 +89,11 @@ def program_cards_set(
     """The cards attached to a program: new ones are added unread, removed ones dropped."""
     require(
         clinician_patients(clinician).filter(pk=program.patient_id).exists(),
-        "Only the patient's care team can attach cards to their program.",
+        "Only clinicians who look after this patient can attach cards to their program.",
+    )
+    require(
+        program.status == Program.Status.ACTIVE,
+        "This program has ended: attach cards to the patient's current program.",
     )
     visible = set(cards_for(clinician).values_list("pk", flat=True))
     require(all(c.pk in visible for c in cards), "Choose cards from your library.", field="cards")
@@ -165,10 +169,16 @@ def card_create(
 ) -> EducationCard:
     """A clinic's own card, next to the shared library; other clinics never see it."""
     require(clinician.is_clinician, "Only clinicians can add education cards.")
-    slug = slugify(title)[:80] or "card"
-    taken = EducationCard.objects.filter(clinic_id=clinician.clinic_id, slug__startswith=slug)
-    if taken.filter(slug=slug).exists():
-        slug = f"{slug[:70]}-{taken.count() + 1}"
+    base = slugify(title)[:70] or "card"
+    taken = set(
+        EducationCard.objects.filter(
+            clinic_id=clinician.clinic_id, slug__startswith=base
+        ).values_list("slug", flat=True)
+    )
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
     card = EducationCard(
         clinic_id=clinician.clinic_id,
         slug=slug,

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from apps.common.decorators import clinician_required, patient_required
 from apps.common.forms import form_submit
+from apps.programs.models import Program
 from apps.programs.selectors import active_program, editable_programs_for
 
 from .forms import EducationCardForm, MessageForm, ProgramCardsForm, VisitNoteForm
@@ -88,17 +89,17 @@ def visit_note_new(request, pk):
 
 def _message_from_query(request, patient) -> Message | None:
     """A note made from a message names it; one from another thread reads as missing."""
-    message_id = request.GET.get("message") or request.POST.get("message")
-    if not message_id:
-        return None
-    if not str(message_id).isdigit():
-        return None
-    return get_object_or_404(Message.objects.filter(patient=patient), pk=message_id)
+    raw = request.GET.get("message") or request.POST.get("message") or ""
+    if not (raw.isascii() and raw.isdecimal()) or len(raw) > 18:
+        return None  # not an id at all (“abc”, “²”, 40 digits): a plain note
+    return get_object_or_404(Message.objects.filter(patient=patient), pk=int(raw))
 
 
 @clinician_required
 def program_cards_edit(request, pk):
-    program = get_object_or_404(editable_programs_for(request.user), pk=pk)
+    program = get_object_or_404(
+        editable_programs_for(request.user).filter(status=Program.Status.ACTIVE), pk=pk
+    )
     current = [a.card for a in program_cards(program)]
     form = ProgramCardsForm(
         request.POST or None, cards=cards_for(request.user), initial={"cards": current}

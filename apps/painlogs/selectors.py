@@ -202,7 +202,8 @@ class ActivityWeek:
         return min(100, round(100 * self.cardio_minutes / self.cardio_target))
 
 
-# Cardio is every logged activity but gym work, plus the minutes of prescribed runs.
+# Cardio is every logged activity but gym work, plus the minutes of prescribed runs; strength
+# sessions are days with a logged workout that did more than run.
 NOT_CARDIO = {Activity.Kind.GYM}
 
 
@@ -226,12 +227,14 @@ def weekly_activity(patient: Patient, *, today: date, weeks: int = 4) -> list[Ac
     for day, kind, minutes in activities.values_list("date", "kind", "duration_minutes"):
         if kind not in NOT_CARDIO:
             week(day).cardio_minutes += minutes
-    workouts = Workout.objects.filter(patient=patient, local_date__range=(first, today))
-    for day in workouts.order_by().values_list("local_date", flat=True).distinct():
-        week(day).strength_sessions += 1
-    runs = ExerciseResult.objects.filter(
-        workout__in=workouts, dose_kind="duration", exercise__region="running", skipped=False
+    done = ExerciseResult.objects.filter(
+        workout__patient=patient, workout__local_date__range=(first, today), skipped=False
     )
-    for day, values in runs.values_list("workout__local_date", "set_values"):
+    run = Q(dose_kind="duration", exercise__region="running")
+    # A strength session is a day with strength work done: a run alone is cardio.
+    strength_days = done.exclude(run).order_by().values_list("workout__local_date", flat=True)
+    for day in strength_days.distinct():
+        week(day).strength_sessions += 1
+    for day, values in done.filter(run).values_list("workout__local_date", "set_values"):
         week(day).cardio_minutes += sum(values)
     return sorted(rows.values(), key=lambda w: w.start, reverse=True)

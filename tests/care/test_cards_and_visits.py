@@ -188,3 +188,55 @@ def test_strangers_cannot_record_or_read_visit_notes(
     # a patient never reaches the clinicians' note form
     assert client_for(other_patient.user).get(url).status_code == 403
     assert client_for(patient.user).get(url).status_code == 403
+
+
+def test_a_note_between_visits_does_not_hide_the_booked_visit(clinician, patient):
+    today = timezone.localdate()
+    visit_note_record(
+        clinician=clinician,
+        patient=patient,
+        visit_date=today - timedelta(days=3),
+        kind="in_clinic",
+        text="Review",
+        next_visit_date=today + timedelta(days=6),
+    )
+    visit_note_record(
+        clinician=clinician, patient=patient, visit_date=today, kind="between_visits", text="Call"
+    )
+    page = client_for(patient.user).get(reverse("painlogs:today")).content.decode()
+    assert f"Your next visit: <strong>{today + timedelta(days=6):%A %-d %B}" in page
+
+
+@pytest.mark.parametrize("junk", ["abc", "²", "9" * 40, "-1"])
+def test_a_message_id_that_is_no_id_gives_a_plain_note_form(clinician, patient, junk):
+    url = reverse("care:note_new", args=[patient.pk]) + f"?message={junk}"
+    response = client_for(clinician).get(url)
+    assert response.status_code == 200
+    # the date box shows today as a browser reads it
+    assert f'value="{timezone.localdate():%Y-%m-%d}"' in response.content.decode()
+
+
+def test_cards_with_the_same_title_each_get_their_own_address(clinician):
+    client = client_for(clinician)
+    for title in ("Pain", "Pain 3", "Pain", "Pain"):
+        data = {"title": title, "topic": "pain", "summary": "s", "body": "b", "reading_minutes": 1}
+        assert client.post(reverse("care:card_new"), data).status_code == 302
+    slugs = sorted(EducationCard.objects.filter(clinic=clinician.clinic).values_list("slug"))
+    assert slugs == [("pain",), ("pain-2",), ("pain-3",), ("pain-4",)]
+
+
+def test_an_ended_programs_cards_cannot_be_changed(clinician, program):
+    program.status = "ended"
+    program.ended_at = timezone.now()
+    program.save()
+    url = reverse("care:program_cards", args=[program.pk])
+    assert client_for(clinician).get(url).status_code == 404
+
+
+@pytest.mark.parametrize("junk", ["9" * 20, "x", "²"])
+def test_a_card_id_that_is_no_id_is_an_invalid_choice(clinician, program, junk):
+    response = client_for(clinician).post(
+        reverse("care:program_cards", args=[program.pk]), {"cards": [junk]}
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()

@@ -135,3 +135,31 @@ def test_the_clinician_sees_four_weeks_and_a_stranger_sees_nothing(
         assert "40 of 150 min" in text
         stranger = client_for(other_clinic_clinician)
         assert stranger.get(reverse("patients:detail", args=[patient.pk])).status_code == 404
+
+
+def test_a_run_alone_is_cardio_not_a_strength_session(clinician, patient):
+    with time_machine.travel(SUNDAY_NIGHT_LA, tick=False):
+        program = program_assign(
+            clinician=clinician,
+            patient=patient,
+            start_date=date(2026, 11, 1),
+            review_date=date(2026, 12, 31),
+            items=[
+                ItemInput(exercise=library_exercise("banded-bridge-knees-out")),
+                ItemInput(
+                    exercise=library_exercise("conversational-pace-running"),
+                    caution_acknowledged=True,
+                ),
+            ],
+        )
+        bridge, run = program.items.all()
+        workout_log(
+            user=patient.user,
+            performed_at=SUNDAY_NIGHT_LA - timedelta(days=2),
+            results=[
+                ResultInput(prescribed=bridge, skipped=True, skip_reason="time"),
+                ResultInput(prescribed=run, set_values=[20], pain_during=1),
+            ],
+        )
+        week = this_week(patient, date(2026, 11, 15))
+    assert (week.cardio_minutes, week.strength_sessions) == (20, 0)
