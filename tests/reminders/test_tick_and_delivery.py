@@ -133,7 +133,7 @@ def test_a_failing_smtp_server_is_retried_and_recorded_never_lost(patient, monke
     def refuse(**kwargs):
         raise SMTPException("421 try again later")
 
-    monkeypatch.setattr(services, "send_mail", refuse)
+    monkeypatch.setattr(services.delivery, "send_mail", refuse)
     with pytest.raises(DeliveryError):
         notification_email_deliver(notification_id=note.pk, final_attempt=False)
     note.refresh_from_db()

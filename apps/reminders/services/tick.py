@@ -1,0 +1,176 @@
+"""The scheduler's tick: who is due a reminder now, in their own zone, recorded once."""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from .. import selectors
+from ..models import Notification
+from ..rules import local_days_around, local_moment, workout_reminder_due
+
+logger = logging.getLogger(__name__)
+FOLLOWUP_HOURS = settings.GREENLIGHT["FOLLOWUP_AFTER_HOURS"]
+INACTIVITY_DAYS = settings.GREENLIGHT["INACTIVITY_DAYS"]
+# A reminder missed by more than this (worker down for a day) is stale: better none than late.
+WORKOUT_REMINDER_WINDOW = timedelta(hours=6)
+FOLLOWUP_PROMPT_WINDOW_HOURS = 24
+BATCH = 1000
+DIGEST_AT = time(8, 0)
+DIGEST_WINDOW = timedelta(hours=6)
+
+
+@dataclass(frozen=True)
+class Due:
+    recipient_id: int
+    patient_id: int | None
+    kind: str
+    occurrence: str
+    title: str
+    link: str
+
+
+def _workouts_due(now: datetime, candidates: list[dict]) -> list[Due]:
+    if not candidates:
+        return []
+    logged = selectors.workout_days_since(now.date() - timedelta(days=2))
+    due = []
+    for row in candidates:
+        for day in local_days_around(now, row["tz"]):
+            at = workout_reminder_due(day, row["at"], row["tz"], row["sessions_per_week"])
+            fresh = at is not None and at <= now < at + WORKOUT_REMINDER_WINDOW
+            if fresh and day >= row["start_date"] and (row["patient_id"], day) not in logged:
+                due.append(
+                    Due(
+                        row["user_id"],
+                        row["patient_id"],
+                        Notification.Kind.WORKOUT_DUE,
+                        day.isoformat(),
+                        "Your exercises are waiting for you today",
+                        reverse("painlogs:today"),
+                    )
+                )
+    return due
+
+
+def _inactive_due(now: datetime, candidates: list[dict]) -> list[Due]:
+    """One nudge per inactive stretch: the occurrence is the date the stretch began."""
+    last_days = selectors.last_workout_days()
+    due = []
+    for row in candidates:
+        today = local_days_around(now, row["tz"])[1]
+        last = max(last_days.get(row["patient_id"]) or row["start_date"], row["start_date"])
+        at = local_moment(today, row["at"], row["tz"])
+        if (today - last).days >= INACTIVITY_DAYS and at <= now:
+            due.append(
+                Due(
+                    row["user_id"],
+                    row["patient_id"],
+                    Notification.Kind.INACTIVITY,
+                    f"since-{last.isoformat()}",
+                    "It's been a few days: a short session keeps your progress going",
+                    reverse("painlogs:today"),
+                )
+            )
+    return due
+
+
+def _digests_due(now: datetime) -> list[Due]:
+    """Monday morning in each clinician's own zone, when some of their patients need a look."""
+    due_ids, weeks = [], {}
+    for row in selectors.clinician_zones():
+        today = local_days_around(now, row["timezone"])[1]
+        at = local_moment(today, DIGEST_AT, row["timezone"])
+        if today.weekday() == 0 and at <= now < at + DIGEST_WINDOW:
+            due_ids.append(row["id"])
+            year, week, _ = today.isocalendar()
+            weeks[row["id"]] = f"{year}-W{week:02d}"
+    counts = selectors.attention_counts(due_ids, now=now) if due_ids else {}
+    return [
+        Due(
+            pk,
+            None,
+            Notification.Kind.WEEKLY_DIGEST,
+            weeks[pk],
+            "Your weekly digest: patients who may need your attention",
+            reverse("patients:list") + "?attention=1",
+        )
+        for pk in due_ids
+        if counts.get(pk)
+    ]
+
+
+def _followups_due(now: datetime) -> list[Due]:
+    rows = selectors.followups_missing(
+        now=now, hours=FOLLOWUP_HOURS, window_hours=FOLLOWUP_PROMPT_WINDOW_HOURS
+    )
+    return [
+        Due(
+            r["user_id"],
+            r["patient_id"],
+            Notification.Kind.FOLLOWUP_DUE,
+            f"workout-{r['id']}",
+            "How does your hip feel a day after your workout?",
+            reverse("painlogs:followup", args=[r["id"]]),
+        )
+        for r in rows
+    ]
+
+
+def notifications_record(due: list[Due], *, since: datetime) -> list[int]:
+    """Insert what is due; rows that already exist are left alone (the unique key decides).
+
+    Returns the ids of pending rows among them created from ``since`` on, to be emailed. Two
+    ticks racing may both return a row: the email task itself refuses to send twice.
+    """
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=d.recipient_id,
+                patient_id=d.patient_id,
+                kind=d.kind,
+                occurrence=d.occurrence,
+                title=d.title,
+                link=d.link,
+            )
+            for d in due
+        ],
+        batch_size=BATCH,
+        ignore_conflicts=True,
+    )
+    kinds = {d.kind for d in due}
+    return list(
+        Notification.objects.filter(
+            kind__in=kinds,
+            created_at__gte=since,
+            email_status=Notification.EmailStatus.PENDING,
+            email_attempts=0,
+            recipient__email_reminders=True,
+        ).values_list("id", flat=True)
+    )
+
+
+def reminders_tick(*, now: datetime | None = None) -> int:
+    """Create every reminder due now and queue its email; safe to run twice (idempotent)."""
+    from ..tasks import notification_email_send
+
+    now = now or timezone.now()
+    started = timezone.now()
+    candidates = selectors.reminder_candidates()
+    due = (
+        _workouts_due(now, candidates)
+        + _inactive_due(now, candidates)
+        + _followups_due(now)
+        + _digests_due(now)
+    )
+    if not due:
+        return 0
+    with transaction.atomic():
+        ids = notifications_record(due, since=started)
+        for pk in ids:
+            transaction.on_commit(lambda pk=pk: notification_email_send.delay(pk))
+    return len(ids)
