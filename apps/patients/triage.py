@@ -1,7 +1,8 @@
 """The clinician's triage dashboard: every patient of theirs, ordered by need of attention.
 
 Reads in a fixed number of queries whatever the number of patients and logs: patients, their
-last 28 days of workouts, their programs, and the progression suggestions (two queries).
+last 28 days of workouts, their programs, the progression suggestions (two queries) and their
+unread messages.
 """
 
 from collections import defaultdict
@@ -9,7 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from statistics import mean
 
+from django.db.models import Count, F
+
 from apps.accounts.models import User
+from apps.care.models import Message
 from apps.common.timezones import local_date
 from apps.painlogs.models import Workout
 from apps.painlogs.rules import BASELINE_JUMP, adherence, prescribed_sessions
@@ -24,7 +28,15 @@ WINDOW_DAYS = 28
 LIGHT_HISTORY = 10
 BASELINE_DAYS = 14
 # How much each signal weighs in the ordering (DOMAIN.md: reds and flares first).
-WEIGHTS = {"reds": 3, "flare": 4, "regress": 3, "missed": 1, "progress": 1, "missing_24h": 1}
+WEIGHTS = {
+    "reds": 3,
+    "flare": 4,
+    "regress": 3,
+    "unread_messages": 2,
+    "missed": 1,
+    "progress": 1,
+    "missing_24h": 1,
+}
 
 
 @dataclass
@@ -39,6 +51,7 @@ class TriageRow:
     missing_24h: int = 0
     to_progress: list[str] = field(default_factory=list)
     to_regress: list[str] = field(default_factory=list)
+    unread_messages: int = 0
     score: int = 0
 
     @property
@@ -64,6 +77,7 @@ def attention_score(row: TriageRow) -> int:
         + WEIGHTS["missed"] * row.missed_7d
         + WEIGHTS["progress"] * len(row.to_progress)
         + WEIGHTS["missing_24h"] * row.missing_24h
+        + WEIGHTS["unread_messages"] * row.unread_messages
     )
 
 
@@ -133,8 +147,25 @@ def triage_rows(user: User, *, now: datetime) -> list[TriageRow]:
         programs[program.patient_id].append(program)
     active = [p for ps in programs.values() for p in ps if p.status == Program.Status.ACTIVE]
     suggestions = suggestions_by_program(active, now=now)
+    unread = _unread_messages(user, ids)
     rows = [_row(p, workouts[p.pk], programs[p.pk], suggestions, now) for p in patients]
+    for row in rows:
+        row.unread_messages = unread.get(row.patient.pk, 0)
+        row.score = attention_score(row)
     return sorted(rows, key=lambda r: (-r.score, r.patient.user.full_name))
+
+
+def _unread_messages(user: User, patient_ids: list[int]) -> dict[int, int]:
+    """Patients' messages this clinician has not read, for the threads they are part of."""
+    return dict(
+        Message.objects.filter(
+            patient_id__in=patient_ids, patient__care_team=user, author=F("patient__user")
+        )
+        .exclude(receipts__reader=user)
+        .values("patient_id")
+        .annotate(count=Count("pk"))
+        .values_list("patient_id", "count")
+    )
 
 
 def _row(patient, workouts, programs, suggestions, now) -> TriageRow:

@@ -6,8 +6,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.care.services import message_send, thread_mark_read
 from apps.patients.management.commands.bench_triage import seed_patients
 from apps.patients.triage import TriageRow, attention_score, is_flare
+from tests.conftest import client_for
 from tests.factories import PatientFactory, ProgramFactory, WorkoutFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +94,22 @@ def test_strangers_and_patients_cannot_see_the_dashboard(
     assert client.get(URL).status_code == 302
     page = client_for(other_clinic_clinician).get(URL).content.decode()
     assert "Pat Runner" not in page
+
+
+def test_an_unread_patient_message_moves_them_up_until_it_is_read(clinician, clinic_admin, patient):
+    quiet = PatientFactory(
+        user__full_name="Aaron Quiet", user__clinic=clinician.clinic, care_team=[clinician]
+    )
+    message_send(author=patient.user, patient=patient, body="My hip clicks on stairs")
+    client = client_for(clinician)
+
+    page = client.get(URL).content.decode()
+    assert page.index("Pat Runner") < page.index(quiet.user.full_name)
+    assert "1 unread message" in page
+    # a clinic admin off the care team sees the patient, never the message count
+    assert "1 unread message" not in client_for(clinic_admin).get(URL).content.decode()
+
+    thread_mark_read(reader=clinician, patient=patient)
+    page = client.get(URL).content.decode()
+    assert "1 unread message" not in page
+    assert page.index(quiet.user.full_name) < page.index("Pat Runner")
