@@ -1,5 +1,6 @@
 import os
 import shutil
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,28 @@ def screenshot():
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
     return take
+
+
+def _reference_data_load() -> None:
+    """The exercise library and education cards, as their data migrations load them."""
+    from django.apps import apps
+
+    for module, loader in (
+        ("apps.exercises.migrations.0002_load_library", "load_library"),
+        ("apps.care.migrations.0002_load_cards", "load_cards"),
+    ):
+        getattr(import_module(module), loader)(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def reference_data(request):
+    """Browser tests run in flushed transactional databases: reload what migrations put there.
+
+    Serialized rollback should restore it, but on PostgreSQL, with other tests run before them,
+    the second browser test onwards found the library empty (cause not pinned down). Loading
+    the idempotent data here makes each browser test independent of the order.
+    """
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    request.getfixturevalue("transactional_db")
+    _reference_data_load()
