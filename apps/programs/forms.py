@@ -125,6 +125,15 @@ class PrescribedItemForm(forms.Form):
             self.add_error("caution_acknowledged", error.message_dict["caution_acknowledged"])
         return data
 
+    def shows_step_rates(self) -> bool:
+        """Whether the step-rate boxes start visible: the row is a run (the script keeps it so)."""
+        chosen = self["exercise"].value()
+        try:
+            exercise = self.exercises.get(int(chosen)) if chosen not in (None, "") else None
+        except (TypeError, ValueError):
+            exercise = None
+        return bool(exercise and exercise.is_run)
+
     def item(self) -> ItemInput:
         data = self.cleaned_data
         return ItemInput(

@@ -391,3 +391,10 @@ def test_the_api_names_the_field_a_strength_exercise_refuses(patient, program):
     )
     assert response.status_code == 400
     assert "distance_km" in response.json()
+
+
+def test_the_builder_shows_step_rate_boxes_only_on_run_rows(clinician_client, running):
+    page = clinician_client.get(reverse("programs:edit", args=[running.pk])).content.decode()
+    # the run's row shows them before any script runs; the blank row for a new exercise does not
+    assert page.count('class="row g-2 step-rates"') == 1
+    assert 'class="row g-2 step-rates d-none"' in page
