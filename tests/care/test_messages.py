@@ -154,3 +154,15 @@ def test_open_program_leads_to_the_program_builder(patient, clinician, program):
     message_send(author=patient.user, patient=patient, body=FLARE)
     page = client_for(clinician).get(thread_url(patient)).content.decode()
     assert reverse("programs:edit", args=[program.pk]) in page
+
+
+def test_today_tells_the_patient_about_a_reply_until_they_read_it(patient, clinician):
+    message_send(author=clinician, patient=patient, body="How did the run go?")
+    patient_client = client_for(patient.user)
+    today = patient_client.get(reverse("painlogs:today")).content.decode()
+    assert "Your care team has written to you: 1 new message." in today
+
+    patient_client.get(reverse("care:mine"))
+
+    today = patient_client.get(reverse("painlogs:today")).content.decode()
+    assert "Your care team has written to you" not in today
