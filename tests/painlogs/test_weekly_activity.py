@@ -33,6 +33,16 @@ def activity(patient, day, minutes, kind="walk"):
     )
 
 
+def november_program(clinician, patient, *slugs):
+    return program_assign(
+        clinician=clinician,
+        patient=patient,
+        start_date=date(2026, 11, 1),
+        review_date=date(2026, 12, 31),
+        items=[ItemInput(exercise=library_exercise(s), caution_acknowledged=True) for s in slugs],
+    )
+
+
 def this_week(patient, today):
     return weekly_activity(patient, today=today, weeks=1)[0]
 
@@ -74,13 +84,7 @@ def test_monday_morning_in_auckland_is_still_sunday_in_utc(clinician):
     )
     monday_morning = datetime(2026, 11, 15, 19, 0, tzinfo=UTC)
     with time_machine.travel(monday_morning, tick=False):
-        program = program_assign(
-            clinician=clinician,
-            patient=kiwi,
-            start_date=date(2026, 11, 1),
-            review_date=date(2026, 12, 31),
-            items=[ItemInput(exercise=library_exercise("banded-bridge-knees-out"))],
-        )
+        program = november_program(clinician, kiwi, "banded-bridge-knees-out")
         strength_session(kiwi, program, monday_morning)
         weeks = weekly_activity(kiwi, today=date(2026, 11, 16), weeks=2)
     assert [(w.start, w.strength_sessions) for w in weeks] == [
@@ -98,18 +102,7 @@ def test_two_workouts_on_one_day_are_one_strength_session(patient, program):
 
 def test_gym_work_is_not_cardio_but_prescribed_runs_are(clinician, patient):
     with time_machine.travel(SUNDAY_NIGHT_LA, tick=False):
-        program = program_assign(
-            clinician=clinician,
-            patient=patient,
-            start_date=date(2026, 11, 1),
-            review_date=date(2026, 12, 31),
-            items=[
-                ItemInput(
-                    exercise=library_exercise("conversational-pace-running"),
-                    caution_acknowledged=True,
-                )
-            ],
-        )
+        program = november_program(clinician, patient, "conversational-pace-running")
         workout_log(
             user=patient.user,
             performed_at=SUNDAY_NIGHT_LA - timedelta(days=1),
@@ -139,18 +132,8 @@ def test_the_clinician_sees_four_weeks_and_a_stranger_sees_nothing(
 
 def test_a_run_alone_is_cardio_not_a_strength_session(clinician, patient):
     with time_machine.travel(SUNDAY_NIGHT_LA, tick=False):
-        program = program_assign(
-            clinician=clinician,
-            patient=patient,
-            start_date=date(2026, 11, 1),
-            review_date=date(2026, 12, 31),
-            items=[
-                ItemInput(exercise=library_exercise("banded-bridge-knees-out")),
-                ItemInput(
-                    exercise=library_exercise("conversational-pace-running"),
-                    caution_acknowledged=True,
-                ),
-            ],
+        program = november_program(
+            clinician, patient, "banded-bridge-knees-out", "conversational-pace-running"
         )
         bridge, run = program.items.all()
         workout_log(
