@@ -1,7 +1,7 @@
 """The pain traffic light (DOMAIN.md): pure functions on plain values."""
 
 import math
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 
@@ -50,6 +50,11 @@ def adherence(done: int, prescribed: int) -> float | None:
     if prescribed <= 0:
         return None
     return min(done / prescribed, 1.0)
+
+
+def week_start(day: date) -> date:
+    """The Monday of ``day``'s week; callers pass a date in the patient's own zone."""
+    return day - timedelta(days=day.weekday())
 
 
 def prescribed_sessions(sessions_per_week: int, window_days: int, active_days: int) -> int:

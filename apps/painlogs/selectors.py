@@ -14,7 +14,7 @@ from apps.patients.selectors import patients_for
 from apps.programs.models import Program
 
 from .models import Activity, ExerciseResult, Workout
-from .rules import adherence, followup_opens_at, prescribed_sessions
+from .rules import adherence, followup_opens_at, prescribed_sessions, week_start
 
 FOLLOWUP_HOURS = settings.GREENLIGHT["FOLLOWUP_AFTER_HOURS"]
 # A 24-hour rating left this long is no longer asked for: memory of the day has faded.
@@ -210,7 +210,7 @@ NOT_CARDIO = {Activity.Kind.GYM}
 def weekly_activity(patient: Patient, *, today: date, weeks: int = 4) -> list[ActivityWeek]:
     """Cardio minutes and strength sessions per week, newest first, in three queries."""
     targets = settings.GREENLIGHT["WHO_WEEKLY"]
-    first = today - timedelta(days=today.weekday(), weeks=weeks - 1)
+    first = week_start(today) - timedelta(weeks=weeks - 1)
     rows = {
         first + timedelta(weeks=n): ActivityWeek(
             start=first + timedelta(weeks=n),
@@ -221,7 +221,7 @@ def weekly_activity(patient: Patient, *, today: date, weeks: int = 4) -> list[Ac
     }
 
     def week(day: date) -> ActivityWeek:
-        return rows[day - timedelta(days=day.weekday())]
+        return rows[week_start(day)]
 
     activities = Activity.objects.filter(patient=patient, date__range=(first, today))
     for day, kind, minutes in activities.values_list("date", "kind", "duration_minutes"):

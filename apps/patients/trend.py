@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from apps.common.timezones import local_date
 from apps.exercises.models import DoseKind, Region
 from apps.painlogs.models import Activity, ExerciseResult, Workout
-from apps.painlogs.rules import adherence
+from apps.painlogs.rules import adherence, week_start
 from apps.painlogs.selectors import sessions_prescribed
 from apps.programs.models import Program, ProgressionChange
 
@@ -43,10 +43,6 @@ class TrendWeek:
     @property
     def adherence(self) -> float | None:
         return adherence(self.sessions, self.prescribed)
-
-
-def week_start(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 def weekly_trend(patient: Patient, *, today: date, weeks: int) -> list[TrendWeek]:

@@ -16,7 +16,8 @@ from apps.accounts.models import User
 from apps.care.models import Message
 from apps.common.timezones import local_date
 from apps.painlogs.models import Workout
-from apps.painlogs.rules import BASELINE_JUMP, adherence, prescribed_sessions
+from apps.painlogs.rules import BASELINE_JUMP, adherence
+from apps.painlogs.selectors import sessions_prescribed
 from apps.programs.models import Program
 from apps.programs.rules import Decision
 from apps.programs.selectors import suggestions_by_program
@@ -92,18 +93,8 @@ def is_flare(followups: list[tuple[datetime, int]], *, now: datetime) -> bool:
     return bool(before) and latest >= mean(before) + BASELINE_JUMP
 
 
-def _days_active(program: Program, first: date, last: date, tz: str) -> int:
-    end = local_date(program.ended_at, tz) if program.ended_at else last
-    start, end = max(program.start_date, first), min(end, last)
-    return max(0, (end - start).days + 1)
-
-
 def _prescribed(programs: list[Program], today: date, days: int, tz: str) -> int:
-    first = today - timedelta(days=days - 1)
-    return sum(
-        prescribed_sessions(p.sessions_per_week, days, _days_active(p, first, today, tz))
-        for p in programs
-    )
+    return sessions_prescribed(programs, today - timedelta(days=days - 1), today, tz)
 
 
 def _fill_workouts(row: TriageRow, workouts: list[dict], today: date, now: datetime) -> None:

@@ -160,21 +160,7 @@ class ProgramViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         items = (
             _items(fields.pop("items"))
             if "items" in fields
-            else [
-                ItemInput(
-                    exercise=i.exercise,
-                    sets=i.sets,
-                    target_low=i.target_low,
-                    target_high=i.target_high,
-                    rep_hold_seconds=i.rep_hold_seconds,
-                    notes=i.notes,
-                    caution_acknowledged=i.caution_acknowledged,
-                    id=i.pk,
-                    baseline_step_rate=i.baseline_step_rate,
-                    target_step_rate=i.target_step_rate,
-                )
-                for i in program.items.all()
-            ]
+            else [ItemInput.from_row(i) for i in program.items.all()]
         )
         program = program_update(clinician=request.user, program=program, items=items, **fields)
         return Response(ProgramSerializer(programs_for(request.user).get(pk=program.pk)).data)

@@ -33,6 +33,22 @@ class ItemInput:
     baseline_step_rate: int | None = None
     target_step_rate: int | None = None
 
+    @classmethod
+    def from_row(cls, row: PrescribedExercise) -> "ItemInput":
+        """A saved prescription as it would be entered again (a PATCH or the builder's rows)."""
+        return cls(
+            exercise=row.exercise,
+            sets=row.sets,
+            target_low=row.target_low,
+            target_high=row.target_high,
+            rep_hold_seconds=row.rep_hold_seconds,
+            notes=row.notes,
+            caution_acknowledged=row.caution_acknowledged,
+            id=row.pk,
+            baseline_step_rate=row.baseline_step_rate,
+            target_step_rate=row.target_step_rate,
+        )
+
 
 def prescription_caution_check(*, exercise: Exercise, patient: Patient, acknowledged: bool):
     """An exercise whose caution conflicts with the condition needs the clinician's explicit ok."""

@@ -14,7 +14,13 @@ from apps.patients.selectors import clinician_patients
 from .forms import ItemFormSet, ProgramForm, exercise_defaults
 from .models import PrescribedExercise
 from .selectors import active_program, editable_programs_for
-from .services import program_assign, program_end, program_update, suggestion_apply
+from .services import (
+    ItemInput,
+    program_assign,
+    program_end,
+    program_update,
+    suggestion_apply,
+)
 
 DEFAULT_REVIEW_WEEKS = 4
 
@@ -22,21 +28,8 @@ DEFAULT_REVIEW_WEEKS = 4
 def _item_initial(program) -> list[dict]:
     if program is None:
         return []
-    return [
-        {
-            "id": i.pk,
-            "exercise": i.exercise_id,
-            "sets": i.sets,
-            "target_low": i.target_low,
-            "target_high": i.target_high,
-            "rep_hold_seconds": i.rep_hold_seconds,
-            "notes": i.notes,
-            "caution_acknowledged": i.caution_acknowledged,
-            "baseline_step_rate": i.baseline_step_rate,
-            "target_step_rate": i.target_step_rate,
-        }
-        for i in program.items.all()
-    ]
+    # The builder's rows take the same names as ItemInput, with the exercise as its id.
+    return [{**vars(ItemInput.from_row(i)), "exercise": i.exercise_id} for i in program.items.all()]
 
 
 def _builder(request, *, patient, program, initial, items_initial, save, title):
