@@ -3,7 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.accounts.views import home
-from apps.common.views import healthz
+from apps.common.health import healthz
 
 urlpatterns = [
     path("", home, name="home"),

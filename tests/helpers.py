@@ -1,7 +1,12 @@
-"""Shared ways to act as a user in tests: log a session, post the program builder."""
+"""Shared ways to act as a user in tests: log a session, post the program builder.
 
+And ``service_missing``, for tests that need a real PostgreSQL or Redis.
+"""
+
+import os
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
 from apps.painlogs.services import ResultInput, followup_record, workout_log
@@ -47,3 +52,10 @@ def builder_post(slug="banded-bridge-knees-out", *, dose=("3", "8", "10"), **ove
         "items-0-notes": "Keep the band light",
         **overrides,
     }
+
+
+def service_missing(reason: str) -> None:
+    """Skip a test that needs a real server, unless GREENLIGHT_REQUIRE_SERVICES makes it fail."""
+    if os.environ.get("GREENLIGHT_REQUIRE_SERVICES"):
+        pytest.fail(f"{reason} (GREENLIGHT_REQUIRE_SERVICES is set)")
+    pytest.skip(reason)

@@ -26,6 +26,7 @@ from tests.factories import (
     PrescribedExerciseFactory,
     ProgramFactory,
 )
+from tests.helpers import service_missing
 
 pytestmark = [
     pytest.mark.integration,
@@ -33,12 +34,6 @@ pytestmark = [
 ]
 ROOT = Path(__file__).resolve().parents[2]
 BROKER = os.environ.get("CELERY_BROKER_URL", "")
-
-
-def _missing(reason):
-    if os.environ.get("GREENLIGHT_REQUIRE_SERVICES"):
-        pytest.fail(f"{reason} (GREENLIGHT_REQUIRE_SERVICES is set)")
-    pytest.skip(reason)
 
 
 class Inbox:
@@ -82,9 +77,9 @@ def smtp():
 def worker(settings):
     """Start a real worker on the Redis broker, pointed at the test database and SMTP port."""
     if not BROKER.startswith("redis://"):
-        _missing("CELERY_BROKER_URL is not a redis:// URL")
+        service_missing("CELERY_BROKER_URL is not a redis:// URL")
     if connection.vendor != "postgresql":
-        _missing("the worker process needs the PostgreSQL test database")
+        service_missing("the worker process needs the PostgreSQL test database")
     processes = []
 
     def start(smtp_port):
