@@ -43,7 +43,8 @@ def clinician_alert_check(*, workout_id: int, now: datetime | None = None) -> in
         occurrence=f"workout-{workout.pk}",
         patient=workout.patient,
     )
-    logger.info("Alert for workout %s (%s): %s clinicians", workout.pk, "; ".join(reasons), created)
+    # Ids only: the reasons quote pain ratings, which belong in the record, not in logs.
+    logger.info("Alert for workout %s: %s clinician emails queued", workout.pk, created)
     return created
 
 

@@ -46,22 +46,24 @@ def notification_email_deliver(*, notification_id: int, final_attempt: bool) -> 
         try:
             _send(note)
         except Exception as error:
-            note.email_last_error = f"{type(error).__name__}: {error}"[:500]
+            # The full text stays on the row; logs and the task's retry line get the class
+            # only, since a server's refusal usually quotes the recipient's address.
+            failure = type(error).__name__
+            note.email_last_error = f"{failure}: {error}"[:500]
             if final_attempt:
                 note.email_status = Notification.EmailStatus.FAILED
-                logger.error("Reminder %s not delivered: %s", note.pk, note.email_last_error)
+                logger.error("Notification %s not delivered: %s", note.pk, failure)
             note.save(
                 update_fields=["email_attempts", "email_last_error", "email_status", "updated_at"]
             )
-            failed = True
         else:
             note.email_status, note.email_sent_at = Notification.EmailStatus.SENT, timezone.now()
             note.save(
                 update_fields=["email_attempts", "email_status", "email_sent_at", "updated_at"]
             )
-            failed = False
-    if failed:
-        raise DeliveryError(note.email_last_error)
+            failure = None
+    if failure:
+        raise DeliveryError(f"Notification {note.pk}: {failure}")
     return True
 
 
