@@ -215,6 +215,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "store_processed": False,
+        # The exchange table, which kombu would otherwise write to ./control wherever it runs.
+        "control_folder": str(_queue_dir.parent / "broker-control"),
     }
     # The file transport has no broadcast channel for remote control.
     CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
