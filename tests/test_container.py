@@ -27,7 +27,7 @@ def test_collectstatic_builds_the_hashed_manifest_the_image_serves(settings, tmp
     assert list(tmp_path.glob("vendor/swagger-ui-dist-5.35.0/swagger-ui.*.css"))
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_health_check_passes_while_the_app_answers(live_server, monkeypatch):
     monkeypatch.setattr(healthcheck, "URL", f"{live_server.url}/healthz/")
 
