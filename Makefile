@@ -34,6 +34,9 @@ migrate: install
 demo: migrate
 	$(PY) manage.py seed_demo
 
+# Links in emails (invitations, reminders) lead to the server that `make run` starts.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
+
 # The reminder worker (with its embedded scheduler) runs next to the web server and stops with it.
 run: demo
 	@mkdir -p var
