@@ -81,7 +81,10 @@ def clinician_create(*, admin: User, email: str, full_name: str, role: str) -> U
 def clinic_create(
     *, name: str, timezone: str, admin_email: str, admin_name: str, admin_password: str
 ) -> User:
-    """Set up a clinic with its first admin (used by the demo seed and operators)."""
+    """A clinic with its first admin and a known password, for the demo seed.
+
+    Operators use ``clinic_onboard``, which invites the admin to choose a password instead.
+    """
     clinic = model_validate_and_save(Clinic(name=name, timezone=timezone))
     return User.objects.create_user(
         email=admin_email,
