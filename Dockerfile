@@ -39,5 +39,5 @@ USER greenlight
 EXPOSE 8000
 # slim has no curl: the check is a few lines of Python's urllib.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
-    CMD ["python", "config/healthcheck.py"]
+    CMD ["python", "/app/config/healthcheck.py"]
 CMD ["gunicorn", "-c", "config/gunicorn.py"]
