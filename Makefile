@@ -5,22 +5,37 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install migrate demo clean
+.PHONY: run test lint format install lock migrate demo clean
 
-$(VENV)/.installed: pyproject.toml
+# Every dependency, transitive ones included, comes from the hashed lock in requirements/;
+# pyproject.toml only names the direct pins. `make lock` regenerates the lock from it.
+LOCK := requirements/base.txt requirements/dev.txt
+UV_COMPILE = $(VENV)/bin/uv pip compile pyproject.toml --generate-hashes --universal \
+	--python-version 3.11 --custom-compile-command "make lock" --quiet $(LOCK_FLAGS)
+
+$(VENV)/.installed: pyproject.toml $(LOCK)
 	$(PYTHON) -c 'import sys; sys.exit("Greenlight needs Python 3.11+") if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.txt
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
 install: $(VENV)/.installed
+
+# LOCK_FLAGS=--upgrade also moves transitive dependencies to their newest allowed versions.
+lock: install
+	$(UV_COMPILE) -o requirements/base.txt
+	$(UV_COMPILE) --extra dev -o requirements/dev.txt
 
 migrate: install
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
 	$(PY) manage.py seed_demo
+
+# Links in emails (invitations, reminders) lead to the server that `make run` starts.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 
 # The reminder worker (with its embedded scheduler) runs next to the web server and stops with it.
 run: demo

@@ -1,6 +1,10 @@
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -8,6 +12,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from apps.common.services import model_validate_and_save, require
+from apps.common.timezones import validate_timezone
 
 from .models import Clinic, User
 
@@ -20,7 +25,8 @@ def invite_link(user: User) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def user_invite_send(*, user: User, invited_by: User) -> None:
+def user_invite_send(*, user: User, invited_by: User | None) -> None:
+    """The invitation email; ``invited_by`` is None for a clinic's first admin."""
     context = {"user": user, "invited_by": invited_by, "link": invite_link(user)}
     send_mail(
         subject=render_to_string("emails/invite_subject.txt", context).strip(),
@@ -32,18 +38,26 @@ def user_invite_send(*, user: User, invited_by: User) -> None:
 
 
 def user_create_invited(
-    *, invited_by: User, email: str, full_name: str, role: str, timezone: str = "UTC"
+    *,
+    invited_by: User | None,
+    email: str,
+    full_name: str,
+    role: str,
+    timezone: str = "UTC",
+    clinic: Clinic | None = None,
 ) -> User:
-    """A new account without a password; the invitee sets one through the emailed link."""
+    """A new account without a password; the invitee sets one through the emailed link.
+
+    The account joins the inviter's clinic, or ``clinic`` for a first admin no one invited.
+    """
     email = User.objects.normalize_email(email).lower()
     require(
         not User.objects.filter(email__iexact=email).exists(),
         "An account with this email already exists.",
         field="email",
     )
-    user = User(
-        email=email, full_name=full_name, role=role, clinic=invited_by.clinic, timezone=timezone
-    )
+    clinic = invited_by.clinic if invited_by else clinic
+    user = User(email=email, full_name=full_name, role=role, clinic=clinic, timezone=timezone)
     user.set_unusable_password()
     model_validate_and_save(user, exclude=["password"])
     transaction.on_commit(lambda: user_invite_send(user=user, invited_by=invited_by))
@@ -67,7 +81,10 @@ def clinician_create(*, admin: User, email: str, full_name: str, role: str) -> U
 def clinic_create(
     *, name: str, timezone: str, admin_email: str, admin_name: str, admin_password: str
 ) -> User:
-    """Set up a clinic with its first admin (used by the demo seed and operators)."""
+    """A clinic with its first admin and a known password, for the demo seed.
+
+    Operators use ``clinic_onboard``, which invites the admin to choose a password instead.
+    """
     clinic = model_validate_and_save(Clinic(name=name, timezone=timezone))
     return User.objects.create_user(
         email=admin_email,
@@ -77,3 +94,72 @@ def clinic_create(
         clinic=clinic,
         timezone=timezone,
     )
+
+
+@dataclass(frozen=True)
+class ClinicOnboarding:
+    admin: User
+    created: bool
+    invitation_sent: bool
+
+
+@transaction.atomic
+def clinic_onboard(
+    *, name: str, admin_email: str, admin_name: str = "", timezone: str = "UTC"
+) -> ClinicOnboarding:
+    """A new clinic and its first admin, who is emailed a link to choose a password.
+
+    Safe to repeat: with the same name and email it creates nothing, and sends the invitation
+    again only while the admin has no password (the first link may have expired or been lost).
+    """
+    name = name.strip()
+    require(bool(name), "Give the clinic a name.", field="name")
+    email = _email_checked(admin_email)
+    try:
+        validate_timezone(timezone)
+    except ValidationError as error:
+        raise ValidationError({"timezone": error.messages}) from error
+    existing = User.objects.select_related("clinic").filter(email__iexact=email).first()
+    if existing:
+        return _clinic_onboard_again(admin=existing, name=name)
+    require(
+        not Clinic.objects.filter(name__iexact=name).exists(),
+        f"A clinic named “{name}” already exists with another admin: "
+        "its admins invite colleagues on the Team page.",
+        field="name",
+    )
+    clinic = model_validate_and_save(Clinic(name=name, timezone=timezone))
+    admin = user_create_invited(
+        invited_by=None,
+        clinic=clinic,
+        email=email,
+        full_name=admin_name.strip() or email.split("@")[0],
+        role=User.Role.CLINIC_ADMIN,
+        timezone=timezone,
+    )
+    return ClinicOnboarding(admin=admin, created=True, invitation_sent=True)
+
+
+def _email_checked(email: str) -> str:
+    email = User.objects.normalize_email(email.strip()).lower()
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        raise ValidationError(
+            {"admin_email": f"“{email}” is not a valid email address."}
+        ) from error
+    return email
+
+
+def _clinic_onboard_again(*, admin: User, name: str) -> ClinicOnboarding:
+    require(
+        admin.is_clinic_admin
+        and admin.clinic is not None
+        and admin.clinic.name.lower() == name.lower(),
+        f"{admin.email} is already used by someone of another clinic or with another role.",
+        field="admin_email",
+    )
+    resend = not admin.has_usable_password()
+    if resend:
+        transaction.on_commit(lambda: user_invite_send(user=admin, invited_by=None))
+    return ClinicOnboarding(admin=admin, created=False, invitation_sent=resend)

@@ -83,6 +83,15 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `make run` writes from the web server and the worker at once. WAL lets reads go on during
+    # a write; IMMEDIATE transactions take the write lock up front and wait up to the timeout for
+    # it, instead of failing with "database is locked" half-way through a request.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -111,9 +120,21 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+# An empty EMAIL_URL counts as unset: emails go to the console (production refuses that).
+EMAIL_CONFIG = env.email_url_config(env("EMAIL_URL", default="") or "consolemail://")
 vars().update(EMAIL_CONFIG)
+# Seconds before a stuck SMTP server fails the send (then the reminder task retries it).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Greenlight <no-reply@greenlight.local>")
+
+# The cache holds the API throttle counts; production shares it between workers (production.py).
+REDIS_CACHE_BACKEND = "django.core.cache.backends.redis.RedisCache"
+CACHE_URL = env("CACHE_URL", default="") or "locmemcache://"
+CACHES = {
+    "default": env.cache_url_config(
+        CACHE_URL, backend=REDIS_CACHE_BACKEND if CACHE_URL.startswith("redis") else None
+    )
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -194,6 +215,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "store_processed": False,
+        # The exchange table, which kombu would otherwise write to ./control wherever it runs.
+        "control_folder": str(_queue_dir.parent / "broker-control"),
     }
     # The file transport has no broadcast channel for remote control.
     CELERY_WORKER_ENABLE_REMOTE_CONTROL = False

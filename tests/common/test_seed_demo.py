@@ -11,6 +11,10 @@ from apps.patients.models import Patient
 from apps.programs.models import ProgressionChange
 from apps.programs.rules import Decision
 from apps.programs.selectors import active_program, program_suggestions
+from apps.reminders.models import Notification
+from apps.reminders.tasks import clinician_alert_check
+from config.celery_app import tasks_paused
+from tests.helpers import logged_session
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +72,26 @@ def test_the_demo_shows_a_conversation_visits_and_cards(demo):
     assert maya.visit_notes.get().manual_therapy == ["soft_tissue", "joint"]
     unread = CardAssignment.objects.filter(program__patient=maya, read_at=None)
     assert [a.card.slug for a in unread] == ["staying-active-who-targets"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_seeding_queues_no_alert_or_email_about_the_demo_history(mailoutbox):
+    """Really committed, so the services' on-commit follow-ups run (eagerly, in tests)."""
+    call_command("seed_demo", stdout=io.StringIO())
+
+    assert Patient.objects.count() == 3
+    assert not Notification.objects.filter(kind=Notification.Kind.CLINICIAN_ALERT).exists()
+    assert mailoutbox == []
+
+
+def test_paused_tasks_are_not_queued_and_resume_after_the_block(patient, program):
+    red = logged_session(patient, program.items.first(), days_ago=1, set_values=[8] * 3, pain=8)
+
+    with tasks_paused():
+        paused = clinician_alert_check.delay(red.pk)
+    alerts_while_paused = Notification.objects.count()
+    resumed = clinician_alert_check.delay(red.pk)
+
+    assert paused is None
+    assert alerts_while_paused == 0
+    assert resumed.get() == 1

@@ -36,6 +36,7 @@ from apps.painlogs.services import (
 from apps.patients.models import Patient
 from apps.programs.models import Program
 from apps.programs.services import ItemInput, program_assign, suggestion_apply
+from config.celery_app import tasks_paused
 
 CLINIC_NAME = "Greenlight Demo Clinic"
 PASSWORD = "greenlight-demo"  # noqa: S105 - demo accounts only, printed on purpose
@@ -105,7 +106,8 @@ class Command(BaseCommand):
         if Clinic.objects.filter(name=CLINIC_NAME).exists():
             self.stdout.write("Demo data already present.")
         else:
-            with transaction.atomic():
+            # Six weeks of history would queue hundreds of alerts and emails about the past.
+            with tasks_paused(), transaction.atomic():
                 self._seed(timezone.now())
             self.stdout.write(self.style.SUCCESS("Demo data created."))
         self.stdout.write(f"Demo logins (password for all: {PASSWORD}):")
