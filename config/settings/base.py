@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "apps.common.middleware.UserTimezoneMiddleware",
+    "apps.common.middleware.PrivateNoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
