@@ -29,4 +29,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler404 = "apps.common.views.not_found"
+handler400 = "apps.common.errors.bad_request"
+handler403 = "apps.common.errors.permission_denied"
+handler404 = "apps.common.errors.not_found"
+handler500 = "apps.common.errors.server_error"

@@ -112,3 +112,14 @@ def test_admin_signs_in_under_the_policy(live_server, browser):
     assert (login, index, add_group) == ([], [], [])
     expect(page.get_by_role("heading", name="Add group")).to_be_visible()
 
+
+def test_not_found_page_goes_back(live_server, browser, clinician):
+    page = recording_page(browser, viewport={"width": 1280, "height": 900})
+    log_in(page, live_server.url, clinician.email)
+    visit(page, f"{live_server.url}/library/")
+
+    blocked = visit(page, f"{live_server.url}/no-such-page/")
+    page.get_by_role("button", name="Go back").click()
+
+    assert blocked == []
+    expect(page).to_have_url(f"{live_server.url}/library/")
