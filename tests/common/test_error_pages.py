@@ -4,6 +4,8 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import Client
 
+from apps.common.security import security_header_problems
+
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.common.failing_urls")]
 
 HEADINGS = {
@@ -40,6 +42,7 @@ def test_a_browser_gets_the_error_page_in_the_site_layout(browser_client, status
     assert HEADINGS[status] in html
     assert 'class="navbar-brand fw-semibold" href="/"' in html
     assert 'href="/">Go to the home page</a>' in html
+    assert security_header_problems(response, private=True) == []
 
 
 @pytest.mark.parametrize("status", list(FAILING_PATHS))
@@ -49,6 +52,7 @@ def test_an_api_client_gets_json_for_the_same_error(browser_client, status):
     assert response.status_code == status
     assert response["Content-Type"] == "application/json"
     assert response.json() == {"detail": DETAILS[status]}
+    assert security_header_problems(response, private=True) == []
 
 
 def test_a_crash_inside_an_api_view_is_json_too(browser_client):
