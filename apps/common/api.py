@@ -7,6 +7,11 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
+def is_api_request(request) -> bool:
+    """Under /api/ clients parse JSON, and every answer may hold patient data."""
+    return request.path_info.startswith("/api/")
+
+
 def exception_handler(exc, context):
     """Services raise Django's ValidationError; the API answers 400 with field messages.
 

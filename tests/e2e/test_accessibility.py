@@ -21,7 +21,9 @@ RUN_AXE = """async () => (await axe.run(document, {runOnly: ["wcag2a", "wcag2aa"
 def violations(page, url) -> list[str]:
     page.goto(url)
     page.wait_for_load_state("load")
-    page.add_script_tag(content=AXE)
+    # Evaluated, not added as a <script>: the Content-Security-Policy refuses inline scripts,
+    # and the page is checked as the policy leaves it.
+    page.evaluate(AXE)
     return page.evaluate(RUN_AXE)
 
 
