@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install lock migrate demo clean
+.PHONY: run test smoke lint format install lock migrate demo clean
 
 # Every dependency, transitive ones included, comes from the hashed lock in requirements/;
 # pyproject.toml only names the direct pins. `make lock` regenerates the lock from it.
@@ -57,6 +57,17 @@ format: install
 test: lint
 	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings.test
 	$(PY) -m pytest
+	$(MAKE) smoke
+
+# The production smoke test: a fresh virtualenv with the project installed non-editable from the
+# lock, as the Docker image has it; production settings, gunicorn and a Celery worker, every page.
+SMOKE_VENV ?= var/smoke/venv
+smoke: install
+	rm -rf $(SMOKE_VENV) build
+	$(PYTHON) -m venv $(SMOKE_VENV)
+	$(SMOKE_VENV)/bin/python -m pip install --quiet --require-hashes -r requirements/base.txt
+	$(SMOKE_VENV)/bin/python -m pip install --quiet --no-deps .
+	SMOKE_PYTHON=$(SMOKE_VENV)/bin/python $(PY) -m pytest -m smoke tests/smoke -p no:cacheprovider -s
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

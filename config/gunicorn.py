@@ -12,3 +12,5 @@ accesslog = "-"
 errorlog = "-"
 # Addresses of the TLS proxy, whose X-Forwarded-* headers gunicorn may believe.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# Reset, invitation and unsubscribe links carry one-time tokens in their path: redact them.
+logger_class = "apps.common.logging.RedactingGunicornLogger"
