@@ -15,7 +15,7 @@ def test_check_deploy_reports_nothing_with_production_settings():
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "EMAIL_URL": "consolemail://",
+        "EMAIL_URL": "smtp://127.0.0.1:25",
     }
 
     result = subprocess.run(  # noqa: S603 - our own manage.py, no user input
