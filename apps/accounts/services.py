@@ -51,9 +51,11 @@ def user_create_invited(
     The account joins the inviter's clinic, or ``clinic`` for a first admin no one invited.
     """
     email = User.objects.normalize_email(email).lower()
+    # One message wherever the account is: it must not tell which clinic, or role, uses it.
+    kind = "patient" if role == User.Role.PATIENT else "account"
     require(
         not User.objects.filter(email__iexact=email).exists(),
-        "An account with this email already exists.",
+        f"This email can't be used for a new {kind}.",
         field="email",
     )
     clinic = invited_by.clinic if invited_by else clinic
