@@ -2,7 +2,7 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.views import redirect_to_login
 
 from apps.common.api import is_api_request
@@ -69,8 +69,10 @@ class SessionLifetimeMiddleware:
             if reason:
                 return self._sign_out(request, reason)
         response = self.get_response(request)
-        # A session from before this middleware has no stamps yet: its clocks start now.
-        if request.user.is_authenticated:
+        # Only a session that signed someone in: a Bearer token's request (DRF sets its user
+        # on the request too) must not start a session. One from before this middleware has
+        # no stamps yet: its clocks start now.
+        if SESSION_KEY in request.session:
             _stamp(request.session, now)
         return response
 

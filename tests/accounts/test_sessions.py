@@ -5,7 +5,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.urls import reverse
+from knox.models import AuthToken
+from rest_framework.test import APIClient
 
 from tests.conftest import client_for
 
@@ -135,3 +138,14 @@ def test_v7_3_last_activity_is_written_at_most_once_a_minute(clock, clinician):
 
 def test_v7_3_the_session_cookie_lives_as_long_as_the_longest_session():
     assert settings.SESSION_COOKIE_AGE == 30 * 24 * 3600
+
+
+def test_an_api_call_with_a_bearer_token_starts_no_session(clinician):
+    _, token = AuthToken.objects.create(clinician)
+    api = APIClient()
+
+    response = api.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    assert response.status_code == 200
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    assert not Session.objects.exists()
