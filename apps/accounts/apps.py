@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "apps.accounts"
     label = "accounts"
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import session_started
+
+        user_logged_in.connect(session_started, dispatch_uid="greenlight_session_started")

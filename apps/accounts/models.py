@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone as dj_timezone
+from django.utils.crypto import salted_hmac
 
 from apps.common.models import TimeStampedModel
 from apps.common.timezones import validate_timezone
@@ -59,6 +60,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=dj_timezone.now)
+    session_generation = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Raised to sign the user out of every session."
+    )
 
     objects = UserManager()
 
@@ -77,6 +81,23 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    def _get_session_auth_hash(self, secret=None):
+        """Django's hash of the password, plus the session generation once it was raised.
+
+        Every session stores this hash and dies when it changes: with a new password, as in
+        Django, and when ``user_sessions_end`` raises the generation (deactivation), which a
+        later reactivation does not undo. Generation 0 keeps Django's value, so sessions opened
+        before the field existed stay valid.
+        """
+        if not self.session_generation:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "apps.accounts.User.session_auth_hash",
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     @property
     def is_clinician(self) -> bool:

@@ -6,15 +6,18 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from knox.models import AuthToken
 
 from apps.common.services import model_validate_and_save, require
 from apps.common.timezones import validate_timezone
 
 from .models import Clinic, User
+from .selectors import clinicians_for
 
 
 def invite_link(user: User) -> str:
@@ -51,9 +54,11 @@ def user_create_invited(
     The account joins the inviter's clinic, or ``clinic`` for a first admin no one invited.
     """
     email = User.objects.normalize_email(email).lower()
+    # One message wherever the account is: it must not tell which clinic, or role, uses it.
+    kind = "patient" if role == User.Role.PATIENT else "account"
     require(
         not User.objects.filter(email__iexact=email).exists(),
-        "An account with this email already exists.",
+        f"This email can't be used for a new {kind}.",
         field="email",
     )
     clinic = invited_by.clinic if invited_by else clinic
@@ -163,3 +168,51 @@ def _clinic_onboard_again(*, admin: User, name: str) -> ClinicOnboarding:
     if resend:
         transaction.on_commit(lambda: user_invite_send(user=admin, invited_by=None))
     return ClinicOnboarding(admin=admin, created=False, invitation_sent=resend)
+
+
+def user_tokens_revoke(*, user: User) -> int:
+    """Delete every API token of the user: each client must sign in again."""
+    deleted, _ = AuthToken.objects.filter(user=user).delete()
+    return deleted
+
+
+def user_sessions_end(*, user: User) -> None:
+    """Sign the user out of every browser session, this one included (User.session_generation)."""
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    user.refresh_from_db(fields=["session_generation"])
+
+
+def user_password_changed(*, user: User) -> None:
+    """After a password change or reset: the API tokens die with the old password.
+
+    The other browser sessions die on their own, as the password is part of their session
+    hash; the view that changed it keeps its own session with ``update_session_auth_hash``.
+    """
+    user_tokens_revoke(user=user)
+
+
+def _team_member(*, admin: User, user: User) -> User:
+    require(admin.is_clinic_admin, "Only a clinic admin can do this.")
+    require(clinicians_for(admin).filter(pk=user.pk).exists(), "Not a clinician of your clinic.")
+    require(user.pk != admin.pk, "You can't deactivate or reactivate your own account.")
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, admin: User, user: User) -> User:
+    """A clinician leaves: no sign-in, and every session and token ends now, for good."""
+    _team_member(admin=admin, user=user)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    user_tokens_revoke(user=user)
+    user_sessions_end(user=user)
+    return user
+
+
+@transaction.atomic
+def user_reactivate(*, admin: User, user: User) -> User:
+    """They may sign in again; the sessions and tokens ended at deactivation stay ended."""
+    _team_member(admin=admin, user=user)
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    return user

@@ -21,7 +21,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/change/",
-        auth_views.PasswordChangeView.as_view(
+        views.PasswordChangeView.as_view(
             template_name="accounts/form_page.html",
             success_url=_done("password_change_done"),
             extra_context={"title": "Change your password"},
@@ -63,7 +63,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
+        views.PasswordResetConfirmView.as_view(
             template_name="accounts/invite_confirm.html",
             success_url=_done("password_reset_complete"),
             extra_context={"title": "Choose a new password"},
@@ -83,4 +83,16 @@ urlpatterns = [
     ),
     path("invite/<uidb64>/<token>/", views.InviteConfirmView.as_view(), name="invite_confirm"),
     path("team/", views.team, name="team"),
+    path(
+        "team/<int:pk>/deactivate/",
+        views.team_member_status,
+        {"action": "deactivate"},
+        name="team_member_deactivate",
+    ),
+    path(
+        "team/<int:pk>/reactivate/",
+        views.team_member_status,
+        {"action": "reactivate"},
+        name="team_member_reactivate",
+    ),
 ]

@@ -1,15 +1,17 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.views.decorators.http import require_http_methods
 
 from apps.common.decorators import clinic_admin_required
 from apps.common.forms import form_submit
 
 from .forms import ClinicianInviteForm
 from .selectors import clinicians_for
-from .services import clinician_create
+from .services import clinician_create, user_deactivate, user_password_changed, user_reactivate
 
 
 @login_required
@@ -19,7 +21,25 @@ def home(request):
     return redirect("patients:list")
 
 
-class InviteConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change the password: this session goes on; every other session and API token ends."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # saves, and keeps this session's hash current
+        user_password_changed(user=form.user)
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The emailed reset link: a new password ends every session and API token."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user_password_changed(user=form.user)
+        return response
+
+
+class InviteConfirmView(PasswordResetConfirmView):
     """The emailed one-time link: set a password and start using Greenlight."""
 
     template_name = "accounts/invite_confirm.html"
@@ -41,3 +61,44 @@ def team(request):
     return render(
         request, "accounts/team.html", {"form": form, "clinicians": clinicians_for(request.user)}
     )
+
+
+TEAM_STATUS_ACTIONS = {
+    "deactivate": (
+        user_deactivate,
+        "Deactivate {name}?",
+        "{name} will be signed out everywhere at once, their app tokens stop working, and they "
+        "can't sign in until you reactivate them. Their patients keep their other clinicians.",
+        "{name} is deactivated and signed out everywhere.",
+    ),
+    "reactivate": (
+        user_reactivate,
+        "Reactivate {name}?",
+        "{name} will be able to sign in again with their password. Sessions and app tokens "
+        "ended at deactivation stay ended.",
+        "{name} is active again and can sign in.",
+    ),
+}
+
+
+@clinic_admin_required
+@require_http_methods(["GET", "POST"])
+def team_member_status(request, pk, action):
+    """Deactivate or reactivate a colleague: GET asks to confirm, POST does it."""
+    member = get_object_or_404(clinicians_for(request.user).exclude(pk=request.user.pk), pk=pk)
+    service, title, text, done = TEAM_STATUS_ACTIONS[action]
+    if request.method == "POST":
+        try:
+            service(admin=request.user, user=member)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, done.format(name=member.full_name))
+        return redirect("accounts:team")
+    context = {
+        "member": member,
+        "action": action,
+        "title": title.format(name=member.full_name),
+        "text": text.format(name=member.full_name),
+    }
+    return render(request, "accounts/team_member_status.html", context)

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.models import User
+from apps.accounts.selectors import clinicians_for
 from apps.common.api import LocalTimeField, StrictCharField, StrictFilterSet
 from apps.common.timezones import timezone_choices
 from apps.painlogs.selectors import pain_trend_buckets, patient_today
@@ -44,6 +45,28 @@ class PatientSerializer(serializers.ModelSerializer):
         ]
 
 
+CARE_TEAM_CHOICE_ERROR = "Pick the care team from your clinic's list."
+
+
+class ClinicianField(serializers.PrimaryKeyRelatedField):
+    """A clinician of the caller's clinic, by id.
+
+    Ids resolve only among those clinicians, and any other id (a patient, someone of another
+    clinic, no one at all) gets the same message: it must not tell who the id belongs to.
+    """
+
+    default_error_messages = {
+        "required": serializers.PrimaryKeyRelatedField.default_error_messages["required"],
+        "does_not_exist": CARE_TEAM_CHOICE_ERROR,
+        "incorrect_type": CARE_TEAM_CHOICE_ERROR,
+    }
+
+    queryset = User.objects.none()  # the model, for the schema; the rows come per request
+
+    def get_queryset(self):
+        return clinicians_for(self.context["request"].user)
+
+
 class PatientWriteSerializer(serializers.Serializer):
     """What a clinician sends to create (all fields) or PATCH (any of them) a patient."""
 
@@ -56,7 +79,7 @@ class PatientWriteSerializer(serializers.Serializer):
     affected_side = serializers.ChoiceField(choices=Side.choices)
     reminder_time = LocalTimeField(required=False)
     care_team = serializers.ListField(
-        child=serializers.PrimaryKeyRelatedField(queryset=User.objects.all()),
+        child=ClinicianField(),
         required=False,
         min_length=1,
     )
@@ -104,7 +127,7 @@ class PatientViewSet(
 
     def create(self, request, *args, **kwargs):
         self._require_clinician()
-        data = PatientWriteSerializer(data=request.data)
+        data = PatientWriteSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         patient = patient_create(clinician=request.user, **data.validated_data)
         return Response(PatientSerializer(patient).data, status=status.HTTP_201_CREATED)
@@ -112,7 +135,7 @@ class PatientViewSet(
     def partial_update(self, request, *args, **kwargs):
         patient = self.get_object()  # 404 before 403: strangers learn nothing
         self._require_clinician()
-        data = PatientWriteSerializer(data=request.data, partial=True)
+        data = PatientWriteSerializer(data=request.data, partial=True, context={"request": request})
         data.is_valid(raise_exception=True)
         changes = {
             "full_name": patient.user.full_name,

@@ -24,7 +24,15 @@ class PatientForm(forms.Form):
         widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
         label="Preferred reminder time",
     )
-    care_team = forms.ModelMultipleChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple)
+    # The message never echoes the id: it must not tell a valid id of another clinic from none.
+    care_team = forms.ModelMultipleChoiceField(
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Pick the care team from your clinic's list.",
+            "invalid_pk_value": "Pick the care team from your clinic's list.",
+        },
+    )
     auto_progression = forms.BooleanField(
         required=False,
         label="Progress automatically",

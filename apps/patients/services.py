@@ -18,7 +18,8 @@ def _validate_care_team(*, clinic_id: int, care_team: Iterable[User]) -> list[Us
     for member in team:
         require(
             member.is_clinician and member.clinic_id == clinic_id,
-            f"{member} is not a clinician of this clinic.",
+            # Never the member's name or role: the ids may come from anywhere.
+            "Choose clinicians of this clinic for the care team.",
             field="care_team",
         )
     return team

@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "apps.accounts.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "apps.common.middleware.UserTimezoneMiddleware",
     "apps.common.middleware.PrivateNoStoreMiddleware",
@@ -102,11 +103,25 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# Argon2id first; the others stay so that older hashes still verify, and Django rehashes them
+# with Argon2id at the next successful login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Length and breached/common passwords, no composition rules (OWASP ASVS 5.0 V6.2): at least
+# 12 characters, up to 128 so that passphrases and password managers fit.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "apps.accounts.validators.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # Invitation links reuse the password-reset token; a week gives patients time to act on it.
 PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600
@@ -190,7 +205,25 @@ GREENLIGHT = {
     # Email retries back off exponentially from this many seconds, up to the maximum.
     "EMAIL_RETRY_BACKOFF": env.int("REMINDER_RETRY_BACKOFF", default=30),
     "EMAIL_RETRY_BACKOFF_MAX": env.int("REMINDER_RETRY_BACKOFF_MAX", default=900),
+    # Browser sessions end after this long without a request, or this long after signing in,
+    # whichever comes first (apps/accounts/middleware.py). Clinicians open many patients' records
+    # on shared clinic computers; patients log from their own phone and sign in rarely. Clinic
+    # admins use the clinician values.
+    "SESSIONS": {
+        "clinician": {
+            "IDLE_MINUTES": env.int("SESSION_CLINICIAN_IDLE_MINUTES", default=30),
+            "ABSOLUTE_HOURS": env.int("SESSION_CLINICIAN_ABSOLUTE_HOURS", default=12),
+        },
+        "patient": {
+            "IDLE_MINUTES": env.int("SESSION_PATIENT_IDLE_MINUTES", default=30 * 24 * 60),
+            "ABSOLUTE_HOURS": env.int("SESSION_PATIENT_ABSOLUTE_HOURS", default=30 * 24),
+        },
+    },
 }
+# The cookie lives as long as the longest session may; the middleware ends shorter ones.
+SESSION_COOKIE_AGE = 3600 * max(
+    limits["ABSOLUTE_HOURS"] for limits in GREENLIGHT["SESSIONS"].values()
+)
 
 # REST API (/api/v1/). Bearer tokens (knox) expire and can be revoked; browser sessions work too.
 REST_FRAMEWORK = {

@@ -62,7 +62,7 @@ def test_bad_patient_input_is_a_400_per_field(clinician, patient):
         "/api/v1/patients/", {**NEW, "email": patient.user.email}, format="json"
     )
     assert duplicate.status_code == 400
-    assert "already exists" in duplicate.json()["email"][0]
+    assert duplicate.json()["email"] == ["This email can't be used for a new patient."]
 
 
 def test_clinician_patches_and_a_patient_cannot(clinician, patient):

@@ -32,6 +32,8 @@ pytestmark = pytest.mark.django_db
 FILLED = {
     "accounts/password/reset/<uidb64>/<token>/": "/accounts/password/reset/MQ/no-such-token/",
     "accounts/invite/<uidb64>/<token>/": "/accounts/invite/MQ/no-such-token/",
+    "accounts/team/<int:pk>/deactivate/": "/accounts/team/{member}/deactivate/",
+    "accounts/team/<int:pk>/reactivate/": "/accounts/team/{member}/reactivate/",
     "patients/<int:pk>/": "/patients/{patient}/",
     "patients/<int:pk>/edit/": "/patients/{patient}/edit/",
     "patients/<int:pk>/trend/": "/patients/{patient}/trend/",
@@ -154,6 +156,7 @@ def ids(clinician, patient, program):
         "group": group.pk,
         "group_type": ContentType.objects.get_for_model(Group).pk,
         "token": token.pk,
+        "member": clinician.pk,
     }
 
 

@@ -442,7 +442,7 @@ def test_patient_with_a_taken_email_shows_the_error_on_the_email_field(
 
     page = _page(response)
     assert response.context["form"].errors["email"] == [
-        "An account with this email already exists."
+        "This email can't be used for a new patient."
     ]
     assert "Zed Typist" in page
     assert "cam-type FAI, labral tear" in page
