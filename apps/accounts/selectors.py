@@ -10,3 +10,8 @@ def clinicians_for(user: User) -> QuerySet[User]:
     return User.objects.filter(
         clinic_id=user.clinic_id, role__in=[User.Role.CLINICIAN, User.Role.CLINIC_ADMIN]
     ).order_by("full_name")
+
+
+def care_team_choices_for(user: User) -> QuerySet[User]:
+    """Who can join a care team: the clinic's clinicians still working here (not deactivated)."""
+    return clinicians_for(user).filter(is_active=True)

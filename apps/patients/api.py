@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.models import User
-from apps.accounts.selectors import clinicians_for
+from apps.accounts.selectors import care_team_choices_for
 from apps.common.api import LocalTimeField, StrictCharField, StrictFilterSet
 from apps.common.timezones import timezone_choices
 from apps.painlogs.selectors import pain_trend_buckets, patient_today
@@ -64,7 +64,7 @@ class ClinicianField(serializers.PrimaryKeyRelatedField):
     queryset = User.objects.none()  # the model, for the schema; the rows come per request
 
     def get_queryset(self):
-        return clinicians_for(self.context["request"].user)
+        return care_team_choices_for(self.context["request"].user)
 
 
 class PatientWriteSerializer(serializers.Serializer):

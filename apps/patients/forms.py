@@ -1,6 +1,6 @@
 from django import forms
 
-from apps.accounts.selectors import clinicians_for
+from apps.accounts.selectors import care_team_choices_for
 from apps.common.timezones import timezone_choices
 
 from .models import Condition, Side
@@ -41,7 +41,7 @@ class PatientForm(forms.Form):
 
     def __init__(self, *args, clinician, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["care_team"].queryset = clinicians_for(clinician)
+        self.fields["care_team"].queryset = care_team_choices_for(clinician)
         if editing:
             del self.fields["email"]
 

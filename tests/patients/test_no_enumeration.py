@@ -164,3 +164,21 @@ def test_v8_a_taken_email_gets_one_message_wherever_it_is_used_browser(clinician
         page = response.content.decode()
         for clinic in ("Elsewhere Physio", "Faraway Physio"):
             assert clinic not in page
+
+
+def test_a_deactivated_clinician_cannot_join_a_care_team(clinician, colleague, patient):
+    # Given a colleague who has left the clinic
+    User.objects.filter(pk=colleague.pk).update(is_active=False)
+
+    # when the clinician looks at the choices, or sends the colleague's id anyway
+    page = client_for(clinician).get(reverse("patients:new")).content.decode()
+    response = as_user(clinician).patch(
+        reverse("api:patient-detail", args=[patient.pk]),
+        {"care_team": [clinician.pk, colleague.pk]},
+        format="json",
+    )
+
+    # then the colleague is neither offered nor accepted
+    assert colleague.full_name not in page
+    assert response.status_code == 400
+    assert response.json() == {"care_team": {"1": ["Pick the care team from your clinic's list."]}}
