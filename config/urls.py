@@ -2,8 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from apps.accounts.forms import AdminLoginForm
 from apps.accounts.views import home
 from apps.common.health import healthz
+
+# The admin's login says "locked out" too (the lock itself is in the authentication backend).
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", home, name="home"),

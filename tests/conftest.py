@@ -8,6 +8,7 @@ that must never see ours.
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -15,6 +16,14 @@ from apps.accounts.models import User
 from apps.programs.services import ItemInput, program_assign
 
 from .factories import PASSWORD, ClinicFactory, PatientFactory, UserFactory, library_exercise
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Lockout and rate-limit counts live in the cache: each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

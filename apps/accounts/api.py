@@ -3,15 +3,27 @@ from drf_spectacular.utils import extend_schema
 from knox.models import AuthToken
 from knox.views import LogoutView as KnoxLogoutView
 from rest_framework import serializers, status
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from apps.common.api import StrictCharField
+from apps.common.ratelimit import client_address
 
+from .lockout import REQUEST_ATTR, lockout_message
 from .models import User
+
+
+class AddressRateThrottle(ScopedRateThrottle):
+    """DRF's scoped throttle, keyed on the client address that GREENLIGHT_TRUSTED_PROXIES allows.
+
+    DRF's own key is the whole X-Forwarded-For header, which a client rotates at will.
+    """
+
+    def get_ident(self, request):
+        return client_address(request)
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -29,7 +41,7 @@ class TokenView(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [AddressRateThrottle]
     throttle_scope = "auth"
 
     def get_authenticate_header(self, request):
@@ -43,6 +55,9 @@ class TokenView(APIView):
         user = authenticate(
             request, email=data.validated_data["email"], password=data.validated_data["password"]
         )
+        locked_for = getattr(request, REQUEST_ATTR, 0)
+        if locked_for:
+            raise Throttled(wait=locked_for, detail=lockout_message(locked_for))
         if user is None:
             raise AuthenticationFailed("That email and password don't match an account.")
         instance, token = AuthToken.objects.create(user)

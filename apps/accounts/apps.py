@@ -6,8 +6,10 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self):
-        from django.contrib.auth.signals import user_logged_in
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
 
+        from .lockout import login_failed
         from .middleware import session_started
 
         user_logged_in.connect(session_started, dispatch_uid="greenlight_session_started")
+        user_login_failed.connect(login_failed, dispatch_uid="greenlight_login_failed")

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from . import views
+from .forms import LoginForm, RateLimitedPasswordResetForm
 
 app_name = "accounts"
 
@@ -14,7 +15,9 @@ urlpatterns = [
     path(
         "login/",
         auth_views.LoginView.as_view(
-            template_name="accounts/login.html", redirect_authenticated_user=True
+            template_name="accounts/login.html",
+            authentication_form=LoginForm,
+            redirect_authenticated_user=True,
         ),
         name="login",
     ),
@@ -40,6 +43,7 @@ urlpatterns = [
         "password/reset/",
         auth_views.PasswordResetView.as_view(
             template_name="accounts/form_page.html",
+            form_class=RateLimitedPasswordResetForm,
             email_template_name="emails/password_reset.txt",
             subject_template_name="emails/password_reset_subject.txt",
             success_url=_done("password_reset_done"),

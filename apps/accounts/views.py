@@ -54,7 +54,12 @@ class InviteConfirmView(PasswordResetConfirmView):
 @clinic_admin_required
 def team(request):
     form = ClinicianInviteForm(request.POST or None)
-    user = form_submit(request, form, lambda data: clinician_create(admin=request.user, **data))
+    user = form_submit(
+        request,
+        form,
+        lambda data: clinician_create(admin=request.user, **data),
+        rate_limit="invitations",
+    )
     if user:
         messages.success(request, f"{user.full_name} is invited: they'll get an email link.")
         return redirect("accounts:team")

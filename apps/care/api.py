@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.common.api import StrictCharField
+from apps.common.ratelimit import UserWriteThrottle
 
 from .models import MESSAGE_MAX_LENGTH, Message, MessageReceipt
 from .selectors import thread_patients_for
@@ -51,6 +52,7 @@ class PatientMessagesView(ListCreateAPIView):
 
     serializer_class = MessageSerializer
     pagination_class = ThreadPagination
+    throttle_classes = [UserWriteThrottle]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no patient

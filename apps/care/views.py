@@ -48,6 +48,7 @@ def _thread(request, patient, *, url):
         request,
         form,
         lambda data: message_send(author=request.user, patient=patient, body=data["body"]),
+        rate_limit="writes",
     )
     if sent:
         return redirect(f"{url}#message-{sent.pk}")

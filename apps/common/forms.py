@@ -1,6 +1,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from .ratelimit import TOO_OFTEN, user_rate_limited
+
 
 def form_errors_from(form: forms.Form, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: on its field if the form has one."""
@@ -30,13 +32,17 @@ def pain_field(label: str, *, required: bool = True, help_text: str = "") -> for
     )
 
 
-def form_submit(request, form: forms.Form, action):
+def form_submit(request, form: forms.Form, action, *, rate_limit: str | None = None):
     """Run ``action(cleaned_data)`` for a valid POSTed form; a service's errors land on the form.
 
+    ``rate_limit`` names the user's limit this write counts against ("writes", "invitations").
     Returns the action's result, or None when the page should be shown again (GET, invalid
-    input, or a refused write), with everything the user typed still in the form.
+    input, too many writes, or a refused write), with everything the user typed still in the form.
     """
     if request.method != "POST" or not form.is_valid():
+        return None
+    if rate_limit and user_rate_limited(rate_limit, request.user):
+        form.add_error(None, TOO_OFTEN)
         return None
     try:
         return action(form.cleaned_data)

@@ -12,6 +12,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from apps.common.api import IdFilter, StrictCharField, StrictFilterSet
+from apps.common.ratelimit import UserWriteThrottle
 from apps.programs.models import PrescribedExercise
 from apps.programs.selectors import programs_for
 
@@ -158,6 +159,7 @@ class WorkoutViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     pagination_class = LogCursorPagination
     filterset_class = WorkoutFilter
+    throttle_classes = [UserWriteThrottle]
     ordering_fields = None
 
     def get_queryset(self):
@@ -260,6 +262,7 @@ class ActivityViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     pagination_class = ActivityCursorPagination
     filterset_class = ActivityFilter
+    throttle_classes = [UserWriteThrottle]
     ordering_fields = None
 
     def get_queryset(self):

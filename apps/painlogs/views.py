@@ -42,6 +42,7 @@ def today(request):
         request,
         form,
         lambda data: workout_log(user=request.user, results=form.results(), note=data["note"]),
+        rate_limit="writes",
     )
     if workout:
         messages.success(
@@ -108,7 +109,12 @@ def history(request):
 @patient_required
 def activity_new(request):
     form = ActivityForm(request.POST or None)
-    activity = form_submit(request, form, lambda data: activity_log(user=request.user, **data))
+    activity = form_submit(
+        request,
+        form,
+        lambda data: activity_log(user=request.user, **data),
+        rate_limit="writes",
+    )
     if activity:
         messages.success(
             request, f"{activity.get_kind_display()} logged. {LIGHT_WORDS[activity.light]}"

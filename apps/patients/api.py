@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from apps.accounts.models import User
 from apps.accounts.selectors import care_team_choices_for
 from apps.common.api import LocalTimeField, StrictCharField, StrictFilterSet
+from apps.common.ratelimit import UserInvitationThrottle
 from apps.common.timezones import timezone_choices
 from apps.painlogs.selectors import pain_trend_buckets, patient_today
 
@@ -109,6 +110,7 @@ class PatientViewSet(
 
     filterset_class = PatientFilter
     ordering_fields = ["user__full_name", "created_at"]
+    throttle_classes = [UserInvitationThrottle]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):

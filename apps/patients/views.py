@@ -68,7 +68,10 @@ def patient_new(request):
         },
     )
     patient = form_submit(
-        request, form, lambda data: patient_create(clinician=request.user, **data)
+        request,
+        form,
+        lambda data: patient_create(clinician=request.user, **data),
+        rate_limit="invitations",
     )
     if patient:
         messages.success(

@@ -100,6 +100,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Refuses every sign-in to a locked-out account or address (apps/accounts/lockout.py).
+AUTHENTICATION_BACKENDS = ["apps.accounts.lockout.LockoutModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -217,6 +219,30 @@ GREENLIGHT = {
         "patient": {
             "IDLE_MINUTES": env.int("SESSION_PATIENT_IDLE_MINUTES", default=30 * 24 * 60),
             "ABSOLUTE_HOURS": env.int("SESSION_PATIENT_ABSOLUTE_HOURS", default=30 * 24),
+        },
+    },
+    # Sign-in protection and rate limits (ASVS 5.0 V6.3.1, V6.1.1, V2.4.1), counted in the
+    # cache, which production shares between workers. README "Sign-in protection".
+    "RATE_LIMITS": {
+        # Proxies (addresses or networks) whose X-Forwarded-For is believed; none: REMOTE_ADDR.
+        "TRUSTED_PROXIES": env.list("GREENLIGHT_TRUSTED_PROXIES", default=[]),
+        "LOGIN": {
+            "ACCOUNT_FAILURES": env.int("LOGIN_LOCKOUT_ACCOUNT_FAILURES", default=10),
+            "ADDRESS_FAILURES": env.int("LOGIN_LOCKOUT_ADDRESS_FAILURES", default=50),
+            "WINDOW_MINUTES": env.int("LOGIN_LOCKOUT_WINDOW_MINUTES", default=15),
+            "LOCKOUT_MINUTES": env.int("LOGIN_LOCKOUT_MINUTES", default=15),
+        },
+        "PASSWORD_RESET": {
+            "PER_EMAIL": env("PASSWORD_RESET_RATE_PER_EMAIL", default="5/hour"),
+            "PER_ADDRESS": env("PASSWORD_RESET_RATE_PER_ADDRESS", default="20/hour"),
+        },
+        # GREENLIGHT_RATE_LIMITS=off lifts these per-user limits for load tests; never the above.
+        "PER_USER_ENABLED": env("GREENLIGHT_RATE_LIMITS", default="on").lower() != "off",
+        "PER_USER": {
+            # Messages, workouts and activities together, browser and API alike.
+            "writes": env("RATE_LIMIT_WRITES", default="120/hour"),
+            # A clinic admin inviting clinicians, a clinician adding patients.
+            "invitations": env("RATE_LIMIT_INVITATIONS", default="30/hour"),
         },
     },
 }
