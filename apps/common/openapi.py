@@ -28,13 +28,19 @@ COMMON = {
     "405": _response("Method not allowed.", "ErrorDetail"),
     "415": _response("Unsupported media type.", "ErrorDetail"),
 }
+TOO_MANY = _response(
+    "Too many: wait the Retry-After seconds (sign-in lockout, or the user's hourly limit).",
+    "ErrorDetail",
+)
 SPECIFIC = {
     ("/api/v1/workouts/", "post"): {
-        "409": _response("The Idempotency-Key was already used with another body.", "ErrorDetail")
+        "409": _response("The Idempotency-Key was already used with another body.", "ErrorDetail"),
+        "429": TOO_MANY,
     },
-    ("/api/v1/auth/token/", "post"): {
-        "429": _response("Too many attempts: wait and try again.", "ErrorDetail")
-    },
+    ("/api/v1/auth/token/", "post"): {"429": TOO_MANY},
+    ("/api/v1/activities/", "post"): {"429": TOO_MANY},
+    ("/api/v1/patients/", "post"): {"429": TOO_MANY},
+    ("/api/v1/patients/{patient_pk}/messages/", "post"): {"429": TOO_MANY},
 }
 
 
