@@ -270,8 +270,9 @@ CELERY_TASK_ACKS_LATE = True  # replaces the acks-early default above
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
-# A claimed email belongs to its worker a little longer than a task may live, never less.
-GREENLIGHT["EMAIL_LEASE_SECONDS"] = CELERY_TASK_TIME_LIMIT + 30
+# A claimed email belongs to its worker a little longer than a task may live, never less:
+# 120 s by default, which is also how long a crashed send waits before it is tried again.
+GREENLIGHT["EMAIL_LEASE_SECONDS"] = CELERY_TASK_TIME_LIMIT + max(5, CELERY_TASK_TIME_LIMIT // 3)
 # A running send is left to finish when the broker connection drops: its row lease already
 # stops a second send, and killing it mid-SMTP would be what causes a duplicate.
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
