@@ -287,6 +287,9 @@ CELERY_TASK_ROUTES = {
     "apps.reminders.tasks.reminders_tick": {"queue": "scheduler"},
     "apps.reminders.tasks.delivery_sweep": {"queue": "scheduler"},
 }
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    # The file broker keeps its exchange table with the queues, not in the working tree.
+    CELERY_BROKER_TRANSPORT_OPTIONS["control_folder"] = str(_queue_dir / "control")
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     _broker_timeout = env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=3)
     # Redis redelivers a message nobody acknowledged after visibility_timeout seconds. It must
