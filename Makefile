@@ -41,7 +41,7 @@ run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: demo
 	@mkdir -p var
 	@echo "Greenlight at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	$(VENV)/bin/celery -A config worker --beat --loglevel INFO --concurrency 1 \
+	$(VENV)/bin/celery -A config worker --beat -Q celery,scheduler --loglevel INFO --concurrency 1 \
 		--schedule var/celerybeat-schedule --without-mingle --without-gossip & \
 	worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)

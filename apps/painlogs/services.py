@@ -142,17 +142,21 @@ def workout_log(
     workout.light = workout.traffic_light()
     model_validate_and_save(workout)
     ExerciseResult.objects.bulk_create([_result_build(workout, item) for item in results])
-    _after_log_on_commit(workout)
+    _after_log_checks(workout, patient)
     return workout
 
 
-def _after_log_on_commit(workout: Workout) -> None:
-    """Once the log is saved: alert the care team if needed, and run automatic progression."""
-    from apps.programs.tasks import auto_progression_check
-    from apps.reminders.tasks import clinician_alert_check
+def _after_log_checks(workout: Workout, patient: Patient) -> None:
+    """Owe the checks that follow a log, in its own transaction: alert the care team if needed,
+    and run automatic progression for an opted-in patient. A worker runs them after the commit,
+    even if the broker is down at that moment (the rows wait for the sweeper)."""
+    from apps.reminders.models import Job
+    from apps.reminders.services import jobs_create
 
-    transaction.on_commit(lambda: clinician_alert_check.delay(workout.pk))
-    transaction.on_commit(lambda: auto_progression_check.delay(workout.patient_id))
+    work = [(Job.Kind.CLINICIAN_ALERT_CHECK, workout.pk)]
+    if patient.auto_progression:
+        work.append((Job.Kind.AUTO_PROGRESSION_CHECK, patient.pk))
+    jobs_create(patient_id=patient.pk, work=work)
 
 
 def _when(moment: datetime, tz_name: str) -> str:
@@ -191,7 +195,7 @@ def followup_record(
     workout.followup_pain, workout.followup_at = pain, now
     workout.light = workout.traffic_light()
     model_validate_and_save(workout)
-    _after_log_on_commit(workout)
+    _after_log_checks(workout, workout.patient)
     return workout
 
 

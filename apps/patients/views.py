@@ -28,6 +28,7 @@ from apps.programs.selectors import (
     program_suggestions,
     recent_changes,
 )
+from apps.reminders.selectors import failed_emails_for, failed_jobs_for
 
 from .forms import PatientForm, PatientSearchForm, PreferencesForm, TrendRangeForm
 from .selectors import attention_filter, clinician_patients, patient_roster, patients_for
@@ -125,6 +126,9 @@ def patient_detail(request, pk):
         "today": today,
         "activity_weeks": weekly_activity(patient, today=today, weeks=4),
         **_care_context(request.user, patient, program, today),
+        # Nothing is dropped silently: what could not be delivered is shown, and can be retried.
+        "failed_emails": failed_emails_for(request.user).filter(patient=patient)[:20],
+        "failed_checks": failed_jobs_for(request.user).filter(patient=patient)[:20],
     }
     return render(request, "patients/detail.html", context)
 

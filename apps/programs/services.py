@@ -278,6 +278,18 @@ def suggestion_apply(*, clinician: User, item: PrescribedExercise, now=None) -> 
     )
 
 
+@transaction.atomic
+def auto_progression_check(*, patient_id: int) -> int:
+    """After a log: apply any “ready to progress” for an opted-in patient, and tell both sides."""
+    from apps.reminders.services import program_change_notify
+
+    patient = Patient.objects.select_related("user").get(pk=patient_id)
+    changes = auto_progression_run(patient=patient)
+    for change in changes:
+        program_change_notify(change=change)
+    return len(changes)
+
+
 def auto_progression_run(*, patient: Patient, now=None) -> list[ProgressionChange]:
     """For an opted-in patient, apply every “ready to progress” itself (never a regression).
 

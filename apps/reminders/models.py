@@ -1,5 +1,9 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 
 from apps.common.models import TimeStampedModel
 
@@ -10,6 +14,10 @@ class Notification(TimeStampedModel):
     The unique (recipient, kind, occurrence) row is what makes delivery idempotent: a retried
     task, a redelivered message or two beat processes all meet the same row, and the email is
     sent only while its status is not yet "sent".
+
+    The row is also the email's outbox entry: it is written in the transaction that decided to
+    send, and a pending row is sent by whichever worker claims it (a lease) once it is due, so a
+    lost broker message only delays it (README, "Delivery guarantees").
     """
 
     class Kind(models.TextChoices):
@@ -25,6 +33,7 @@ class Notification(TimeStampedModel):
         PENDING = "pending", "Pending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Not emailed (unsubscribed)"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -43,6 +52,14 @@ class Notification(TimeStampedModel):
     email_attempts = models.PositiveSmallIntegerField(default=0)
     email_last_error = models.CharField(max_length=500, blank=True)
     email_sent_at = models.DateTimeField(null=True, blank=True)
+    # Null only on rows from before the outbox existed that were too old to send late.
+    email_next_attempt_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
+    email_lease_until = models.DateTimeField(
+        null=True, blank=True, help_text="A worker is sending it until then; after, anyone may."
+    )
+    email_queued_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last handed to the broker (the sweeper waits a grace)."
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -51,7 +68,62 @@ class Notification(TimeStampedModel):
                 fields=["recipient", "kind", "occurrence"], name="one_notification_per_occurrence"
             )
         ]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            # The sweeper reads only pending rows: the index stays small as sent ones pile up.
+            models.Index(
+                fields=["email_next_attempt_at"],
+                condition=Q(email_status="pending"),
+                name="notification_email_due",
+            ),
+            models.Index(
+                fields=["patient"], condition=Q(email_status="failed"), name="notification_failed"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} for {self.recipient} ({self.occurrence})"
+
+    def email_message_id(self) -> str:
+        """The same Message-ID on every attempt, so a provider can drop a duplicate send."""
+        host = urlsplit(settings.SITE_URL).hostname or "greenlight.local"
+        stamp = int(self.created_at.timestamp() * 1_000_000)
+        return f"<notification.{self.pk}.{stamp}@{host}>"
+
+
+class Job(TimeStampedModel):
+    """Work owed because something was saved: an outbox row for a check that runs in a worker.
+
+    Written in the same transaction as its cause (a workout, a 24-hour rating), so the work
+    cannot be lost between the commit and the broker. A worker runs it inside one transaction
+    that also marks it done, holding the row lock meanwhile: a crash rolls both back and the
+    row is simply due again. Publishing to the broker is only a wake-up; the sweeper re-queues
+    rows still pending after a grace period.
+    """
+
+    class Kind(models.TextChoices):
+        CLINICIAN_ALERT_CHECK = "clinician_alert_check", "Clinician alert check"
+        AUTO_PROGRESSION_CHECK = "auto_progression_check", "Automatic progression check"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField(help_text="The workout or patient it is about.")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["next_attempt_at"], condition=Q(status="pending"), name="job_due"),
+            models.Index(fields=["patient"], condition=Q(status="failed"), name="job_failed"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.object_id} ({self.status})"

@@ -44,3 +44,15 @@ def local_days_around(now: datetime, tz_name: str) -> tuple[date, date]:
     """Yesterday and today in the zone: a tick near midnight may still owe yesterday's reminder."""
     today = now.astimezone(ZoneInfo(tz_name)).date()
     return today - timedelta(days=1), today
+
+
+def retry_delay(attempts: int, schedule_minutes: list[float]) -> timedelta | None:
+    """How long to wait after the ``attempts``-th failed try, or None when the budget is spent.
+
+    The schedule is a fixed ladder with a floor (1, 5, 15, 60, 180 minutes by default) rather
+    than full-jitter backoff: jitter spent six tries in under two minutes, shorter than an
+    ordinary SMTP outage.
+    """
+    if attempts < 1 or attempts > len(schedule_minutes):
+        return None
+    return timedelta(minutes=schedule_minutes[attempts - 1])

@@ -1,18 +1,45 @@
 from datetime import datetime, timedelta
 
-from django.db.models import Count, F, Max, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 
 from apps.accounts.models import User
 from apps.painlogs.models import Workout
 from apps.programs.models import Program
 
-from .models import Notification
+from .models import Job, Notification
 
 
 def notifications_for(user: User) -> QuerySet[Notification]:
     if not user.is_authenticated:
         return Notification.objects.none()
     return Notification.objects.filter(recipient=user)
+
+
+def failed_emails_for(user: User) -> QuerySet[Notification]:
+    """Emails that could not be delivered and ``user`` may see and send again: their own, and
+    those about the patients they treat (care team, or any patient of the clinic for an admin).
+    """
+    from apps.patients.selectors import clinician_patients
+
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    return (
+        Notification.objects.filter(email_status=Notification.EmailStatus.FAILED)
+        .filter(Q(recipient=user) | Q(patient__in=clinician_patients(user)))
+        .select_related("recipient")
+        .order_by("-created_at")
+    )
+
+
+def failed_jobs_for(user: User) -> QuerySet[Job]:
+    """Checks (alerts, automatic progression) that could not run, about patients ``user`` treats."""
+    from apps.patients.selectors import clinician_patients
+
+    if not user.is_authenticated:
+        return Job.objects.none()
+    return Job.objects.filter(
+        status=Job.Status.FAILED, patient__in=clinician_patients(user)
+    ).order_by("-created_at")
 
 
 def unread_count(user: User, *, kind: str | None = None) -> int:

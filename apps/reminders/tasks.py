@@ -1,33 +1,46 @@
+"""Thin tasks over the services. Every one is idempotent (a database row decides), so every
+one is acknowledged late and put back if its pool process dies."""
+
 from celery import shared_task
-from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
 from . import services
 
-EMAIL_MAX_RETRIES = 5
+# A database blip is retried quickly (2, 4, 8, 16, 32 s); past that the row is still pending
+# in the database and the sweeper hands it out again.
+RETRY_ON_DATABASE_ERRORS = {
+    "autoretry_for": (OperationalError, InterfaceError),
+    "max_retries": 5,
+    "retry_backoff": 2,
+    "retry_backoff_max": 60,
+    "retry_jitter": False,
+}
+IDEMPOTENT = {"acks_late": True, "reject_on_worker_lost": True, "ignore_result": True}
 
 
-@shared_task(ignore_result=True, max_retries=0)
+@shared_task(max_retries=0, **IDEMPOTENT)
 def reminders_tick() -> int:
     """Beat's minute tick: decide what is due and queue its emails (idempotent)."""
     return services.reminders_tick()
 
 
-@shared_task(
-    bind=True,
-    # Safe to acknowledge late: the notification row's status decides whether to send.
-    acks_late=True,
-    autoretry_for=(services.DeliveryError,),
-    max_retries=EMAIL_MAX_RETRIES,
-    retry_backoff=settings.GREENLIGHT["EMAIL_RETRY_BACKOFF"],
-    retry_backoff_max=settings.GREENLIGHT["EMAIL_RETRY_BACKOFF_MAX"],
-    retry_jitter=True,
-)
-def notification_email_send(self, notification_id: int) -> bool:
-    final = self.request.retries >= EMAIL_MAX_RETRIES
-    return services.notification_email_deliver(notification_id=notification_id, final_attempt=final)
+@shared_task(max_retries=0, **IDEMPOTENT)
+def delivery_sweep() -> dict:
+    """Beat's sweep: re-queue due emails and checks whose wake-up message was lost."""
+    return services.delivery_sweep()
 
 
-@shared_task(ignore_result=True, max_retries=3, default_retry_delay=30)
+@shared_task(**IDEMPOTENT, **RETRY_ON_DATABASE_ERRORS)
+def notification_email_send(notification_id: int) -> bool:
+    return services.notification_email_deliver(notification_id=notification_id)
+
+
+@shared_task(**IDEMPOTENT, **RETRY_ON_DATABASE_ERRORS)
+def job_run(job_id: int) -> bool:
+    return services.job_run(job_id=job_id)
+
+
+@shared_task(**IDEMPOTENT, **RETRY_ON_DATABASE_ERRORS)
 def clinician_alert_check(workout_id: int) -> int:
-    """After a workout or its 24-hour rating: alert the care team if the session needs it."""
+    """Kept for messages queued before the outbox existed; new checks are Job rows."""
     return services.clinician_alert_check(workout_id=workout_id)

@@ -342,3 +342,108 @@ LOGGING = {
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
     },
 }
+
+# --- Delivery: outbox, retries, time limits and timeouts ------------------------------------
+# Everything about getting reminders, alerts and their emails out despite broken parts lives in
+# this one block (README, "Delivery guarantees"); the values above it are not repeated here
+# except where this block deliberately replaces them.
+
+# Failed emails and checks are retried after these minutes (then marked failed, shown in-app
+# and re-sendable): hours, not seconds, so an outage of an hour loses nothing.
+GREENLIGHT["DELIVERY_RETRY_MINUTES"] = [
+    float(m) for m in env.list("DELIVERY_RETRY_MINUTES", default=["1", "5", "15", "60", "180"])
+]
+# The sweeper re-queues due rows every SWEEP seconds once they have waited GRACE seconds since
+# they were last handed to the broker (the publish on commit normally wins).
+GREENLIGHT["DELIVERY_SWEEP_SECONDS"] = env.float("DELIVERY_SWEEP_SECONDS", default=60)
+GREENLIGHT["DELIVERY_GRACE_SECONDS"] = env.float("DELIVERY_GRACE_SECONDS", default=120)
+GREENLIGHT["DELIVERY_BATCH"] = env.int("DELIVERY_BATCH", default=500)
+# After the SMTP server refuses or times out, a worker process stops trying for this long and
+# defers its emails (without using up their attempts) instead of waiting on every one.
+GREENLIGHT["SMTP_PAUSE_SECONDS"] = env.float("SMTP_PAUSE_SECONDS", default=30)
+REMINDER_TICK_SECONDS = env.float("REMINDER_TICK_SECONDS", default=60)
+
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=20)
+
+# A silent dependency must cost a bounded wait: a connection in DATABASE_CONNECT_TIMEOUT, a
+# query in DATABASE_STATEMENT_TIMEOUT_MS, a dead TCP peer in DATABASE_TCP_USER_TIMEOUT_MS, and
+# a whole request's database work in DATABASE_REQUEST_DEADLINE seconds (after which
+# DatabaseUnavailableMiddleware cuts the connection and answers 503). Gunicorn's --timeout must
+# stay above the deadline, or it kills the worker before the 503 is written.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", default=5),
+            "options": "-c statement_timeout={}".format(
+                env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=15000)
+            ),
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 5,
+            "keepalives_count": 3,
+            "tcp_user_timeout": env.int("DATABASE_TCP_USER_TIMEOUT_MS", default=20000),
+        }
+    )
+    # Persistent connections are checked before reuse, so a cut one fails fast, not mid-view.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASE_REQUEST_DEADLINE = env.float("DATABASE_REQUEST_DEADLINE", default=25)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
+    if "django.middleware.security.SecurityMiddleware" in MIDDLEWARE
+    else 0,
+    "apps.common.middleware.DatabaseUnavailableMiddleware",
+)
+
+# Every task is idempotent (a row decides), so each is acknowledged only once it has run, and
+# a message whose pool process died is put back instead of dropped.
+CELERY_TASK_ACKS_LATE = True  # replaces the acks-early default above
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
+# A claimed email belongs to its worker a little longer than a task may live, never less:
+# 120 s by default, which is also how long a crashed send waits before it is tried again.
+GREENLIGHT["EMAIL_LEASE_SECONDS"] = CELERY_TASK_TIME_LIMIT + max(5, CELERY_TASK_TIME_LIMIT // 3)
+# A running send is left to finish when the broker connection drops: its row lease already
+# stops a second send, and killing it mid-SMTP would be what causes a duplicate.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a worker waits for the broker, forever
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=3)
+# The scheduler's tasks have their own queue so that an email backlog never delays them.
+# Workers consume every queue listed here unless given -Q.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = {"celery": {}, "scheduler": {}}
+CELERY_TASK_ROUTES = {
+    "apps.reminders.tasks.reminders_tick": {"queue": "scheduler"},
+    "apps.reminders.tasks.delivery_sweep": {"queue": "scheduler"},
+}
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    # The file broker keeps its exchange table with the queues, not in the working tree.
+    CELERY_BROKER_TRANSPORT_OPTIONS["control_folder"] = str(_queue_dir / "control")
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    _broker_timeout = env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=3)
+    # Redis redelivers a message nobody acknowledged after visibility_timeout seconds. It must
+    # outlast the longest wait a reserved message can see: the longest retry countdown
+    # (DB errors: 60 s) plus two hard time limits (one queued behind a running task). A killed
+    # worker's messages come back after it; their rows are re-sent sooner, by the sweeper.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int(
+            "CELERY_VISIBILITY_TIMEOUT", default=60 + 2 * CELERY_TASK_TIME_LIMIT + 60
+        ),
+        # Without these a publish to a Redis that stopped answering waits forever.
+        "socket_connect_timeout": _broker_timeout,
+        "socket_timeout": _broker_timeout,
+    }
+CELERY_BEAT_SCHEDULE = {
+    "reminders-tick": {
+        "task": "apps.reminders.tasks.reminders_tick",
+        "schedule": REMINDER_TICK_SECONDS,
+        # A tick queued while the worker was down is worthless once the next one exists.
+        "options": {"expires": REMINDER_TICK_SECONDS},
+    },
+    "delivery-sweep": {
+        "task": "apps.reminders.tasks.delivery_sweep",
+        "schedule": GREENLIGHT["DELIVERY_SWEEP_SECONDS"],
+        "options": {"expires": GREENLIGHT["DELIVERY_SWEEP_SECONDS"]},
+    },
+}

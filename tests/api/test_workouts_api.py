@@ -115,3 +115,36 @@ def test_clinician_lists_a_patients_workouts_by_date_and_strangers_see_none(
     assert stranger.json()["results"] == []
     workout_id = listed["results"][0]["id"]
     assert as_user(other_clinic_clinician).get(f"/api/v1/workouts/{workout_id}/").status_code == 404
+
+
+def test_a_workout_logged_while_the_broker_is_down_is_saved_and_its_checks_owed(
+    patient, program, monkeypatch, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    from apps.reminders.models import Job
+    from apps.reminders.services import outbox
+    from apps.reminders.tasks import job_run
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    # given a broker that refuses connections
+    monkeypatch.setattr(job_run, "apply_async", broker_down)
+    monkeypatch.setattr(outbox, "_broker_paused_until", 0.0)
+    job_run.app.conf.task_always_eager = False
+    try:
+        # when the patient logs a pain-9 workout (and the commit's publish fails)
+        with django_capture_on_commit_callbacks(execute=True) as published:
+            response = as_user(patient.user).post(
+                "/api/v1/workouts/", body(program, pain=9), format="json"
+            )
+    finally:
+        job_run.app.conf.task_always_eager = True
+
+    # then it is saved, the failed publish raised nothing, and the alert check waits in the
+    # database for the sweeper
+    assert response.status_code == 201
+    assert len(published) == 1
+    check = Job.objects.get(kind="clinician_alert_check")
+    assert (check.object_id, check.status) == (response.json()["id"], "pending")

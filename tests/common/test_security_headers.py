@@ -45,6 +45,9 @@ FILLED = {
     "workouts/<int:pk>/followup/": "/workouts/{workout}/followup/",
     "activities/<int:pk>/soreness/": "/activities/{activity}/soreness/",
     "notifications/<int:pk>/open/": "/notifications/{notification}/open/",
+    "notifications/<int:pk>/send-again/": "/notifications/{notification}/send-again/",
+    # POST-only: a GET answers 405 before any lookup, so any id walks it.
+    "notifications/checks/<int:pk>/run-again/": "/notifications/checks/{notification}/run-again/",
     "notifications/unsubscribe/<str:token>/": "/notifications/unsubscribe/no-such-token/",
     "patients/<int:pk>/messages/": "/patients/{patient}/messages/",
     "patients/<int:pk>/notes/new/": "/patients/{patient}/notes/new/",

@@ -11,7 +11,7 @@ from apps.patients.models import Patient
 from apps.programs.models import ProgressionChange
 from apps.programs.rules import Decision
 from apps.programs.selectors import active_program, program_suggestions
-from apps.reminders.models import Notification
+from apps.reminders.models import Job, Notification
 from apps.reminders.tasks import clinician_alert_check
 from config.celery_app import tasks_paused
 from tests.helpers import logged_session
@@ -82,6 +82,9 @@ def test_seeding_queues_no_alert_or_email_about_the_demo_history(mailoutbox):
     assert Patient.objects.count() == 3
     assert not Notification.objects.filter(kind=Notification.Kind.CLINICIAN_ALERT).exists()
     assert mailoutbox == []
+    # nor does it leave work in the outbox for the sweeper to do later
+    assert not Job.objects.filter(status=Job.Status.PENDING).exists()
+    assert not Notification.objects.filter(email_status=Notification.EmailStatus.PENDING).exists()
 
 
 def test_paused_tasks_are_not_queued_and_resume_after_the_block(patient, program):

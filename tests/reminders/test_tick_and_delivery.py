@@ -1,5 +1,4 @@
 from datetime import UTC, date, datetime, time, timedelta
-from smtplib import SMTPException
 
 import pytest
 import time_machine
@@ -11,7 +10,7 @@ from apps.painlogs.models import Workout
 from apps.patients.models import Patient
 from apps.reminders import services
 from apps.reminders.models import Notification
-from apps.reminders.services import DeliveryError, notification_email_deliver, reminders_tick
+from apps.reminders.services import notification_email_deliver, reminders_tick
 from tests.conftest import client_for
 from tests.factories import (
     PatientFactory,
@@ -127,30 +126,10 @@ def _note(patient):
     )
 
 
-def test_a_failing_smtp_server_is_retried_and_recorded_never_lost(patient, monkeypatch, mailoutbox):
-    note = _note(patient)
-
-    def refuse(**kwargs):
-        raise SMTPException("421 try again later")
-
-    monkeypatch.setattr(services.delivery, "send_mail", refuse)
-    with pytest.raises(DeliveryError):
-        notification_email_deliver(notification_id=note.pk, final_attempt=False)
-    note.refresh_from_db()
-    assert (note.email_status, note.email_attempts) == ("pending", 1)
-    assert "421" in note.email_last_error
-
-    with pytest.raises(DeliveryError):
-        notification_email_deliver(notification_id=note.pk, final_attempt=True)
-    note.refresh_from_db()
-    assert (note.email_status, note.email_attempts) == ("failed", 2)
-    assert mailoutbox == []
-
-
 def test_a_redelivered_task_does_not_send_twice(patient, mailoutbox):
     note = _note(patient)
-    assert notification_email_deliver(notification_id=note.pk, final_attempt=False) is True
-    assert notification_email_deliver(notification_id=note.pk, final_attempt=False) is False
+    assert notification_email_deliver(notification_id=note.pk) is True
+    assert notification_email_deliver(notification_id=note.pk) is False
     assert len(mailoutbox) == 1
 
 
@@ -160,8 +139,10 @@ def test_one_click_unsubscribe_stops_emails_but_not_in_app(client, patient, mail
     assert response.status_code == 200
     assert "Reminder emails are off" in response.content.decode()
 
-    assert notification_email_deliver(notification_id=note.pk, final_attempt=False) is False
+    assert notification_email_deliver(notification_id=note.pk) is False
     assert mailoutbox == []
+    note.refresh_from_db()
+    assert note.email_status == "skipped"
     patient.user.refresh_from_db()
     assert patient.user.email_reminders is False
 

@@ -74,8 +74,12 @@ def smtp():
 
 
 @pytest.fixture
-def worker(settings):
-    """Start a real worker on the Redis broker, pointed at the test database and SMTP port."""
+def worker(settings, tmp_path):
+    """Start a real worker on the Redis broker, pointed at the test database and SMTP port.
+
+    Its embedded beat runs the sweeper every second, which hands out retries (a minute apart in
+    production, a second here).
+    """
     if not BROKER.startswith("redis://"):
         service_missing("CELERY_BROKER_URL is not a redis:// URL")
     if connection.vendor != "postgresql":
@@ -89,8 +93,9 @@ def worker(settings):
             "DJANGO_SETTINGS_MODULE": "config.settings.local",
             "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
-            "REMINDER_RETRY_BACKOFF": "1",
-            "REMINDER_RETRY_BACKOFF_MAX": "1",
+            "DELIVERY_RETRY_MINUTES": "0.01,0.01,0.01,0.01,0.01",
+            "DELIVERY_SWEEP_SECONDS": "1",
+            "REMINDER_TICK_SECONDS": "3600",
         }
         proc = subprocess.Popen(  # noqa: S603 - our own worker command
             [
@@ -102,6 +107,9 @@ def worker(settings):
                 "worker",
                 "--pool",
                 "solo",
+                "--beat",
+                "--schedule",
+                str(tmp_path / "beat-schedule"),
                 "--loglevel",
                 "INFO",
                 "--without-mingle",
@@ -119,12 +127,19 @@ def worker(settings):
 
     celery_app.conf.task_always_eager = False
     celery_app.conf.broker_url = BROKER
-    celery_app.control.purge()
+    _purge()
     yield start
     celery_app.conf.task_always_eager = True
     for proc in processes:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def _purge():
+    """Empty both queues: the worker consumes the scheduler's queue too."""
+    with celery_app.connection_for_write() as conn:
+        for queue in ("celery", "scheduler"):
+            conn.default_channel.queue_purge(queue)
 
 
 def _wait_ready(proc, timeout=60):

@@ -1,18 +1,48 @@
-"""Email delivery of notifications: exactly once, retried with backoff, unsubscribable."""
+"""Email delivery of notifications: claimed with a lease, sent, marked sent; retried for hours.
+
+A row is sent by whichever worker claims it: the claim (a short transaction) sets a lease, the
+email goes out with no transaction open and a bounded ``EMAIL_TIMEOUT``, and a second short
+transaction marks it sent. A crash between the SMTP server's acceptance and that mark is the one
+way a duplicate can happen (the lease expires and the row is sent again, with the same
+Message-ID); every other failure is retried on the ``DELIVERY_RETRY_MINUTES`` ladder and, when
+that is spent, left "failed" where the care team sees it and can send it again.
+"""
 
 import logging
+import smtplib
+import socket
+import time
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.core.signing import TimestampSigner
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, close_old_connections, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.common.services import require
+
+from .. import selectors
 from ..models import Notification
+from ..rules import retry_delay
+from .outbox import outbox_publish_on_commit
 
 logger = logging.getLogger(__name__)
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+# Errors that say the server is out of reach, as opposed to a refusal of this one message.
+SERVER_DOWN = (
+    ConnectionError,
+    TimeoutError,
+    socket.gaierror,
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+)
+# Per worker process: while the SMTP server is down, waiting EMAIL_TIMEOUT on every email of a
+# backlog would hold the worker for hours, so the process stops trying for a short pause.
+_smtp_paused_until = 0.0
 
 
 def unsubscribe_token(user_id: int) -> str:
@@ -24,47 +54,54 @@ def unsubscribe_url(user_id: int) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-class DeliveryError(Exception):
-    """The email could not be sent this time; the task retries with backoff."""
+def notification_email_deliver(*, notification_id: int, now: datetime | None = None) -> bool:
+    """Send one notification's email if it is due and nobody else holds it; True if sent.
 
-
-def notification_email_deliver(*, notification_id: int, final_attempt: bool) -> bool:
-    """Send one notification's email exactly once; record every failure.
-
-    The row is locked while sending so that two workers handling the same message (a
-    redelivery) cannot both send it. Returns True when this call sent it.
+    Safe to call any number of times for the same row: a sent, skipped, failed, not yet due or
+    leased row is left alone.
     """
+    give_up_at = time.monotonic() + settings.CELERY_TASK_SOFT_TIME_LIMIT - 5
+    now = now or timezone.now()
+    if time.monotonic() < _smtp_paused_until:
+        _defer(notification_id)
+        return False
+    note = _claim(notification_id, now)
+    if note is None:
+        return False
+    try:
+        _send(note)
+    except Exception as error:
+        if isinstance(error, SERVER_DOWN):
+            _smtp_pause()
+        _failure_record(note, error)
+        return False
+    _sent_record(note.pk, give_up_at=give_up_at)
+    return True
+
+
+def _lease_free(now: datetime) -> Q:
+    return Q(email_lease_until__isnull=True) | Q(email_lease_until__lt=now)
+
+
+def _claim(pk: int, now: datetime) -> Notification | None:
     with transaction.atomic():
         note = (
-            Notification.objects.select_for_update()
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("recipient")
-            .get(pk=notification_id)
+            .filter(_lease_free(now), pk=pk, email_status=Notification.EmailStatus.PENDING)
+            .filter(email_next_attempt_at__lte=now)
+            .first()
         )
-        if note.email_status == Notification.EmailStatus.SENT or not note.recipient.email_reminders:
-            return False
+        if note is None:
+            return None
+        if not note.recipient.email_reminders:
+            note.email_status = Notification.EmailStatus.SKIPPED
+            note.save(update_fields=["email_status", "updated_at"])
+            return None
         note.email_attempts += 1
-        try:
-            _send(note)
-        except Exception as error:
-            # The full text stays on the row; logs and the task's retry line get the class
-            # only, since a server's refusal usually quotes the recipient's address.
-            failure = type(error).__name__
-            note.email_last_error = f"{failure}: {error}"[:500]
-            if final_attempt:
-                note.email_status = Notification.EmailStatus.FAILED
-                logger.error("Notification %s not delivered: %s", note.pk, failure)
-            note.save(
-                update_fields=["email_attempts", "email_last_error", "email_status", "updated_at"]
-            )
-        else:
-            note.email_status, note.email_sent_at = Notification.EmailStatus.SENT, timezone.now()
-            note.save(
-                update_fields=["email_attempts", "email_status", "email_sent_at", "updated_at"]
-            )
-            failure = None
-    if failure:
-        raise DeliveryError(f"Notification {note.pk}: {failure}")
-    return True
+        note.email_lease_until = now + timedelta(seconds=settings.GREENLIGHT["EMAIL_LEASE_SECONDS"])
+        note.save(update_fields=["email_attempts", "email_lease_until", "updated_at"])
+    return note
 
 
 def _send(note: Notification) -> None:
@@ -74,13 +111,102 @@ def _send(note: Notification) -> None:
         "url": settings.SITE_URL.rstrip("/") + note.link,
         "unsubscribe": unsubscribe_url(note.recipient_id),
     }
-    send_mail(
+    message = EmailMultiAlternatives(
         subject=note.title,
-        message=render_to_string("emails/reminder.txt", context),
-        html_message=render_to_string("emails/reminder.html", context),
-        from_email=None,
-        recipient_list=[note.recipient.email],
+        body=render_to_string("emails/reminder.txt", context),
+        to=[note.recipient.email],
+        headers={"Message-ID": note.email_message_id()},
     )
+    message.attach_alternative(render_to_string("emails/reminder.html", context), "text/html")
+    message.send()
+
+
+def _sent_record(pk: int, *, give_up_at: float) -> None:
+    """Mark it sent, waiting out a database blip: the email is gone, only the mark is missing.
+
+    Giving up (past the task's soft time limit) leaves the lease to expire and the row to be
+    sent again: the documented duplicate.
+    """
+    while True:
+        try:
+            Notification.objects.filter(pk=pk).update(
+                email_status=Notification.EmailStatus.SENT,
+                email_sent_at=timezone.now(),
+                email_lease_until=None,
+                updated_at=timezone.now(),
+            )
+            return
+        except DATABASE_ERRORS:
+            if time.monotonic() >= give_up_at:
+                raise
+            logger.warning("Notification %s sent but not yet marked: database unreachable", pk)
+            close_old_connections()
+            time.sleep(1)
+
+
+def _failure_record(note: Notification, error: Exception) -> None:
+    now = timezone.now()
+    fields = {
+        "email_last_error": f"{type(error).__name__}: {error}"[:500],
+        "email_lease_until": None,
+        "email_queued_at": None,
+        "updated_at": now,
+    }
+    delay = retry_delay(note.email_attempts, settings.GREENLIGHT["DELIVERY_RETRY_MINUTES"])
+    # The full text stays on the row; the log gets the class only, since a server's refusal
+    # usually quotes the recipient's address.
+    failure = type(error).__name__
+    if delay is None:
+        fields["email_status"] = Notification.EmailStatus.FAILED
+        logger.error("Notification %s not delivered: %s", note.pk, failure)
+    else:
+        fields["email_next_attempt_at"] = now + delay
+        logger.warning("Notification %s: %s; again in %s", note.pk, failure, delay)
+    Notification.objects.filter(pk=note.pk, email_status=Notification.EmailStatus.PENDING).update(
+        **fields
+    )
+
+
+def _smtp_pause() -> None:
+    global _smtp_paused_until
+    _smtp_paused_until = time.monotonic() + settings.GREENLIGHT["SMTP_PAUSE_SECONDS"]
+
+
+def smtp_pause_clear() -> None:
+    """Forget a pause (tests, and nothing else, need this)."""
+    global _smtp_paused_until
+    _smtp_paused_until = 0.0
+
+
+def _defer(pk: int) -> None:
+    """Push a due row past the pause without using one of its attempts."""
+    now = timezone.now()
+    until = now + timedelta(seconds=max(_smtp_paused_until - time.monotonic(), 0))
+    Notification.objects.filter(
+        _lease_free(now),
+        pk=pk,
+        email_status=Notification.EmailStatus.PENDING,
+        email_next_attempt_at__lt=until,
+    ).update(email_next_attempt_at=until, email_queued_at=None, updated_at=now)
+
+
+@transaction.atomic
+def notification_resend(*, user, notification: Notification) -> None:
+    """Try a failed email again, with a fresh set of attempts (care team, clinic admin, or own)."""
+    require(
+        selectors.failed_emails_for(user).filter(pk=notification.pk).exists(),
+        "Only an email that could not be delivered can be sent again.",
+    )
+    now = timezone.now()
+    Notification.objects.filter(pk=notification.pk).update(
+        email_status=Notification.EmailStatus.PENDING,
+        email_attempts=0,
+        email_next_attempt_at=now,
+        email_lease_until=None,
+        email_queued_at=now,
+        updated_at=now,
+    )
+    outbox_publish_on_commit(notification_ids=[notification.pk])
 
 
 def notification_mark_read(*, user, notification: Notification) -> None:
@@ -96,23 +222,31 @@ def email_unsubscribe(*, user, subscribed: bool = False) -> None:
 
 
 def notifications_send(*, recipients: list[tuple], kind: str, occurrence: str, patient=None) -> int:
-    """One in-app notification per (user, title, link), each emailed once, after the commit.
+    """One in-app notification per (user, title, link), each emailed once.
 
-    The unique (recipient, kind, occurrence) row makes a second call a no-op. Titles go into
-    emails, so they never carry health details. Returns how many emails were queued.
+    The unique (recipient, kind, occurrence) row makes a second call a no-op, and the row is the
+    email's outbox entry, written in the caller's transaction. Titles go into emails, so they
+    never carry health details. Returns how many emails are owed.
     """
-    from ..tasks import notification_email_send
-
-    queued = 0
+    now = timezone.now()
+    owed = []
     with transaction.atomic():
         for user, title, link in recipients:
             note, new = Notification.objects.get_or_create(
                 recipient=user,
                 kind=kind,
                 occurrence=occurrence,
-                defaults={"patient": patient, "title": title, "link": link},
+                defaults={
+                    "patient": patient,
+                    "title": title,
+                    "link": link,
+                    "email_status": Notification.EmailStatus.PENDING
+                    if user.email_reminders
+                    else Notification.EmailStatus.SKIPPED,
+                    "email_queued_at": now,
+                },
             )
             if new and user.email_reminders:
-                queued += 1
-                transaction.on_commit(lambda pk=note.pk: notification_email_send.delay(pk))
-    return queued
+                owed.append(note.pk)
+        outbox_publish_on_commit(notification_ids=owed)
+    return len(owed)

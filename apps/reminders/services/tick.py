@@ -12,6 +12,7 @@ from django.utils import timezone
 from .. import selectors
 from ..models import Notification
 from ..rules import local_days_around, local_moment, workout_reminder_due
+from .outbox import outbox_publish_on_commit
 
 logger = logging.getLogger(__name__)
 FOLLOWUP_HOURS = settings.GREENLIGHT["FOLLOWUP_AFTER_HOURS"]
@@ -124,9 +125,11 @@ def _followups_due(now: datetime) -> list[Due]:
 def notifications_record(due: list[Due], *, since: datetime) -> list[int]:
     """Insert what is due; rows that already exist are left alone (the unique key decides).
 
-    Returns the ids of pending rows among them created from ``since`` on, to be emailed. Two
-    ticks racing may both return a row: the email task itself refuses to send twice.
+    Each new row is its email's outbox entry. Returns the ids of pending rows among them created
+    from ``since`` on, to be emailed. Two ticks racing may both return a row: the email's claim
+    refuses to send it twice.
     """
+    queued = timezone.now()
     Notification.objects.bulk_create(
         [
             Notification(
@@ -136,28 +139,27 @@ def notifications_record(due: list[Due], *, since: datetime) -> list[int]:
                 occurrence=d.occurrence,
                 title=d.title,
                 link=d.link,
+                email_queued_at=queued,
             )
             for d in due
         ],
         batch_size=BATCH,
         ignore_conflicts=True,
     )
-    kinds = {d.kind for d in due}
-    return list(
-        Notification.objects.filter(
-            kind__in=kinds,
-            created_at__gte=since,
-            email_status=Notification.EmailStatus.PENDING,
-            email_attempts=0,
-            recipient__email_reminders=True,
-        ).values_list("id", flat=True)
+    fresh = Notification.objects.filter(
+        kind__in={d.kind for d in due},
+        created_at__gte=since,
+        email_status=Notification.EmailStatus.PENDING,
+        email_attempts=0,
     )
+    fresh.filter(recipient__email_reminders=False).update(
+        email_status=Notification.EmailStatus.SKIPPED
+    )
+    return list(fresh.values_list("id", flat=True))
 
 
 def reminders_tick(*, now: datetime | None = None) -> int:
     """Create every reminder due now and queue its email; safe to run twice (idempotent)."""
-    from ..tasks import notification_email_send
-
     now = now or timezone.now()
     started = timezone.now()
     candidates = selectors.reminder_candidates()
@@ -171,6 +173,5 @@ def reminders_tick(*, now: datetime | None = None) -> int:
         return 0
     with transaction.atomic():
         ids = notifications_record(due, since=started)
-        for pk in ids:
-            transaction.on_commit(lambda pk=pk: notification_email_send.delay(pk))
+        outbox_publish_on_commit(notification_ids=ids)
     return len(ids)

@@ -36,6 +36,7 @@ from apps.painlogs.services import (
 from apps.patients.models import Patient
 from apps.programs.models import Program
 from apps.programs.services import ItemInput, program_assign, suggestion_apply
+from apps.reminders.services import outbox_settle
 from config.celery_app import tasks_paused
 
 CLINIC_NAME = "Greenlight Demo Clinic"
@@ -106,9 +107,12 @@ class Command(BaseCommand):
         if Clinic.objects.filter(name=CLINIC_NAME).exists():
             self.stdout.write("Demo data already present.")
         else:
-            # Six weeks of history would queue hundreds of alerts and emails about the past.
+            # Six weeks of history would queue hundreds of alerts and emails about the past:
+            # nothing is published, and the outbox rows the history wrote are settled.
+            started = timezone.now()
             with tasks_paused(), transaction.atomic():
-                self._seed(timezone.now())
+                self._seed(started)
+                outbox_settle(since=started)
             self.stdout.write(self.style.SUCCESS("Demo data created."))
         self.stdout.write(f"Demo logins (password for all: {PASSWORD}):")
         for role, email in LOGINS:
