@@ -48,7 +48,7 @@ def test_a_failure_while_loading_the_session_is_a_503_too(clinician, monkeypatch
 
 
 @pytest.mark.urls("tests.common.slow_urls")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_request_stuck_on_the_database_past_its_deadline_gets_a_503(settings):
     if connection.vendor != "postgresql":
         pytest.skip("the deadline cuts a PostgreSQL socket")
