@@ -6,8 +6,10 @@ wsgi_app = "config.wsgi:application"
 bind = "0.0.0.0:8000"
 # About two per core; each worker holds its own database connection.
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
-# A request that takes longer than this is stuck: the worker is restarted.
-timeout = 30
+# A request that takes longer than this is stuck: the worker is restarted. It stays above the
+# database's own deadline (DATABASE_REQUEST_DEADLINE, 25 s), which answers a 503 first.
+timeout = 60
+graceful_timeout = 30
 accesslog = "-"
 errorlog = "-"
 # Addresses of the TLS proxy, whose X-Forwarded-* headers gunicorn may believe.

@@ -63,5 +63,5 @@ def test_gunicorn_takes_its_workers_and_trusted_proxies_from_the_environment(mon
     monkeypatch.setenv("GUNICORN_FORWARDED_ALLOW_IPS", "10.0.0.2")
     tuned = runpy.run_path(path)
 
-    assert (default["workers"], default["timeout"], default["accesslog"]) == (3, 30, "-")
+    assert (default["workers"], default["timeout"], default["accesslog"]) == (3, 60, "-")
     assert (tuned["workers"], tuned["forwarded_allow_ips"]) == (5, "10.0.0.2")

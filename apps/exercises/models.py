@@ -27,7 +27,7 @@ class Caution(models.TextChoices):
     IMPACT = "impact", "Impact loading"
 
 
-# Which caution tags conflict with which patient conditions (DOMAIN.md, "Cautions").
+# Which caution tags conflict with which patient conditions (docs/clinical.md, "Cautions").
 CONDITION_CAUTIONS = {
     "fai": {Caution.DEEP_HIP_FLEXION, Caution.END_RANGE_EXTERNAL_ROTATION},
 }

@@ -1,4 +1,4 @@
-"""The pain traffic light (DOMAIN.md): pure functions on plain values."""
+"""The pain traffic light (docs/clinical.md): pure functions on plain values."""
 
 import math
 from datetime import date, datetime, timedelta
@@ -67,7 +67,7 @@ def prescribed_sessions(sessions_per_week: int, window_days: int, active_days: i
     return math.ceil(sessions_per_week * active_days / 7)
 
 
-# Defaults for when a session should reach the clinician (DOMAIN.md: a single red day is a
+# Defaults for when a session should reach the clinician (docs/clinical.md: a single red day is a
 # signal to hold; repeated red, or a jump well above the recent baseline, needs attention).
 BASELINE_JUMP = 2
 REPEATED_REDS = 2

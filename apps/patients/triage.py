@@ -28,7 +28,7 @@ from .selectors import clinician_patients
 WINDOW_DAYS = 28
 LIGHT_HISTORY = 10
 BASELINE_DAYS = 14
-# How much each signal weighs in the ordering (DOMAIN.md: reds and flares first).
+# How much each signal weighs in the ordering (docs/clinical.md: reds and flares first).
 WEIGHTS = {
     "reds": 3,
     "flare": 4,

@@ -81,7 +81,8 @@ class PrescribedExercise(TimeStampedModel):
     rep_hold_seconds = models.PositiveSmallIntegerField(null=True, blank=True)
     notes = models.CharField(max_length=300, blank=True)
     caution_acknowledged = models.BooleanField(default=False)
-    # Running: raising the step rate 5–10 % above the runner's own reduces hip load (DOMAIN.md).
+    # Running: raising the step rate 5–10 % above the runner's own reduces hip load
+    # (docs/clinical.md).
     baseline_step_rate = models.PositiveSmallIntegerField(
         null=True,
         blank=True,

@@ -1,4 +1,4 @@
-"""The progression rule (DOMAIN.md): pure functions on plain values, no ORM and no clock.
+"""The progression rule (docs/clinical.md): pure functions on plain values, no ORM and no clock.
 
 Per prescribed exercise, from its recent sessions:
 - regress (or reduce volume): red in two of its last three sessions, or a 24-hour rating two or
@@ -35,7 +35,7 @@ class Session:
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Defaults from DOMAIN.md; the ceiling and green band come from the patient's program."""
+    """Defaults from docs/clinical.md; the ceiling and green band come from the program."""
 
     ceiling: int = 3
     green_max: int = 2

@@ -185,14 +185,14 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Clinical defaults (DOMAIN.md); every one is editable per program by the clinician.
+# Clinical defaults (docs/clinical.md); every one is editable per program by the clinician.
 GREENLIGHT = {
     "DEFAULT_PAIN_CEILING": 3,
     "DEFAULT_GREEN_MAX": 2,
     "FOLLOWUP_AFTER_HOURS": 24,
     # Nudge a patient with an active program after this many days without a workout.
     "INACTIVITY_DAYS": 3,
-    # Progression rule (DOMAIN.md); the ceiling and green band come from each program.
+    # Progression rule (docs/clinical.md); the ceiling and green band come from each program.
     "PROGRESSION": {
         "TOP_SETS": 3,
         "SESSIONS_TO_PROGRESS": 2,
@@ -200,13 +200,11 @@ GREENLIGHT = {
         "REGRESS_WINDOW": 3,
         "JUMP_ABOVE_CEILING": 2,
     },
-    # A target step rate left blank is the runner's preferred rate plus this (DOMAIN.md: 5–10 %).
+    # A target step rate left blank is the runner's preferred rate plus this
+    # (docs/clinical.md: 5–10 %).
     "STEP_RATE_INCREASE_PERCENT": 10,
     # WHO weekly targets for adults; strength sessions are the logged home workouts.
     "WHO_WEEKLY": {"CARDIO_MINUTES": 150, "STRENGTH_SESSIONS": 2},
-    # Email retries back off exponentially from this many seconds, up to the maximum.
-    "EMAIL_RETRY_BACKOFF": env.int("REMINDER_RETRY_BACKOFF", default=30),
-    "EMAIL_RETRY_BACKOFF_MAX": env.int("REMINDER_RETRY_BACKOFF_MAX", default=900),
     # Browser sessions end after this long without a request, or this long after signing in,
     # whichever comes first (apps/accounts/middleware.py). Clinicians open many patients' records
     # on shared clinic computers; patients log from their own phone and sign in rarely. Clinic
@@ -362,8 +360,6 @@ GREENLIGHT["DELIVERY_BATCH"] = env.int("DELIVERY_BATCH", default=500)
 # defers its emails (without using up their attempts) instead of waiting on every one.
 GREENLIGHT["SMTP_PAUSE_SECONDS"] = env.float("SMTP_PAUSE_SECONDS", default=30)
 REMINDER_TICK_SECONDS = env.float("REMINDER_TICK_SECONDS", default=60)
-
-EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=20)
 
 # A silent dependency must cost a bounded wait: a connection in DATABASE_CONNECT_TIMEOUT, a
 # query in DATABASE_STATEMENT_TIMEOUT_MS, a dead TCP peer in DATABASE_TCP_USER_TIMEOUT_MS, and

@@ -1,6 +1,6 @@
 """The shared exercise library loaded by migration ``exercises.0002_load_library``.
 
-The expected table below is written out by hand from DOMAIN.md ("Exercise library", "Dosage
+The expected table below is written out by hand from docs/clinical.md ("Exercise library", "Dosage
 defaults"), independently of the migration's data, so a wrong or missing row fails a test.
 """
 

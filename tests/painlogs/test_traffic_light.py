@@ -2,7 +2,7 @@ import pytest
 
 from apps.painlogs.rules import Light, traffic_light
 
-# Default bands (DOMAIN.md): green 0–2, yellow 3 (up to the ceiling), red above the ceiling.
+# Default bands (docs/clinical.md): green 0–2, yellow 3 (up to the ceiling), red above the ceiling.
 DEFAULTS = {"ceiling": 3, "green_max": 2}
 
 

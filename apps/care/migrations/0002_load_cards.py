@@ -1,4 +1,4 @@
-"""The shared library of education cards (DOMAIN.md, "Education the clinician hands out").
+"""The shared library of education cards (docs/clinical.md, "Education the clinician hands out").
 
 Written in plain words for patients; clinics can add their own cards next to these.
 """

@@ -1,8 +1,8 @@
-"""Load the shared exercise library (DOMAIN.md, "Exercise library") as frozen data.
+"""Load the shared exercise library (docs/clinical.md, "Exercise library") as frozen data.
 
 Every row here is a library row (``clinic`` is empty). The doses are defaults a clinician changes
-per patient (DOMAIN.md, "Dosage defaults"); the caution tags flag exercises a clinician should think
-twice about for some patients (DOMAIN.md, "Cautions the product should know").
+per patient (docs/clinical.md, "Dosage defaults"); the caution tags flag exercises a clinician should think
+twice about for some patients (docs/clinical.md, "Cautions the product should know").
 """
 
 from django.db import migrations
