@@ -6,11 +6,14 @@ user's workouts logged in the browser and through the app count against the same
 """
 
 import ipaddress
+import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from rest_framework.throttling import BaseThrottle
+
+logger = logging.getLogger(__name__)
 
 TOO_OFTEN = "You're doing that too often; try again in a few minutes."
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -28,9 +31,17 @@ def _window(period: int, now: float) -> tuple[int, int]:
 
 
 def rate_limit_hit(key: str, limit: int, period: int) -> bool:
-    """Count one attempt under ``key``; True when it is beyond ``limit`` in this window."""
+    """Count one attempt under ``key``; True when it is beyond ``limit`` in this window.
+
+    Fails open: with the cache (Redis) unreachable, a patient's workout must still be saved,
+    so the attempt is allowed and the outage logged.
+    """
     window, remaining = _window(period, time.time())
-    return counter_incr(f"rl:{key}:{window}", timeout=remaining + 1) > limit
+    try:
+        return counter_incr(f"rl:{key}:{window}", timeout=remaining + 1) > limit
+    except Exception as error:  # noqa: BLE001 - any cache backend's connection error
+        logger.warning("Rate limit not counted, cache unavailable: %s", type(error).__name__)
+        return False
 
 
 def counter_incr(key: str, *, timeout: int) -> int:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from rest_framework.test import APIClient
 
-from apps.common.ratelimit import TOO_OFTEN, parse_rate, rate_limit_hit
+from apps.common.ratelimit import TOO_OFTEN, parse_rate, rate_limit_hit, user_rate_limited
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +168,16 @@ def test_v2_4_1_rate_limits_off_lifts_the_per_user_write_limits(limits, patient)
     }
 
     assert statuses == {201}
+
+
+def test_a_write_is_allowed_when_the_cache_is_unreachable(settings, patient):
+    # Given the shared cache (Redis in production) refusing connections
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+
+    # when a patient's write is counted, then it is allowed, not an error
+    assert user_rate_limited("writes", patient.user) is False
