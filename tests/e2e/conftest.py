@@ -78,3 +78,20 @@ def reference_data(request):
         return
     request.getfixturevalue("transactional_db")
     _reference_data_load()
+
+
+def clinician_pages(patient, program) -> list[str]:
+    """The clinician's main pages, for the checks every page must pass (CSP, accessibility)."""
+    return [
+        "/patients/triage/",
+        "/patients/",
+        f"/patients/{patient.pk}/",
+        f"/patients/{patient.pk}/trend/",
+        f"/patients/{patient.pk}/messages/",
+        f"/patients/{patient.pk}/notes/new/",
+        f"/programs/{program.pk}/edit/",
+        f"/programs/{program.pk}/cards/",
+        "/education/",
+        "/library/",
+        "/notifications/",
+    ]

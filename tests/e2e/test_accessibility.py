@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from apps.care.models import EducationCard
 from apps.care.services import message_send, program_cards_set, visit_note_record
+from tests.e2e.conftest import clinician_pages
 from tests.e2e.test_core_loop import PHONE, log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -48,19 +49,7 @@ def conversation(clinician, patient, program):
 def test_clinician_pages_pass_axe(live_server, browser, clinician, patient, program, conversation):
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     log_in(page, live_server.url, clinician.email)
-    paths = [
-        "/patients/triage/",
-        "/patients/",
-        f"/patients/{patient.pk}/",
-        f"/patients/{patient.pk}/trend/",
-        f"/patients/{patient.pk}/messages/",
-        f"/patients/{patient.pk}/notes/new/",
-        f"/programs/{program.pk}/edit/",
-        f"/programs/{program.pk}/cards/",
-        "/education/",
-        "/library/",
-        "/notifications/",
-    ]
+    paths = clinician_pages(patient, program)
     found = {path: violations(page, live_server.url + path) for path in paths}
     assert found == {path: [] for path in paths}
 

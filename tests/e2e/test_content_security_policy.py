@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from apps.accounts.models import User
 from apps.care.models import EducationCard
+from tests.e2e.conftest import clinician_pages
 from tests.e2e.test_core_loop import PHONE, log_in
 from tests.factories import PASSWORD
 
@@ -43,19 +44,7 @@ def visit(page, url) -> list[str]:
 def test_clinician_pages_break_no_rule(live_server, browser, clinician, patient, program):
     page = recording_page(browser, viewport={"width": 1280, "height": 900})
     log_in(page, live_server.url, clinician.email)
-    paths = [
-        "/patients/triage/",
-        "/patients/",
-        f"/patients/{patient.pk}/",
-        f"/patients/{patient.pk}/trend/",
-        f"/patients/{patient.pk}/messages/",
-        f"/patients/{patient.pk}/notes/new/",
-        f"/programs/{program.pk}/edit/",
-        f"/programs/{program.pk}/cards/",
-        "/education/",
-        "/library/",
-        "/notifications/",
-    ]
+    paths = clinician_pages(patient, program)
 
     found = {path: visit(page, live_server.url + path) for path in paths}
 
