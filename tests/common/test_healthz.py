@@ -119,6 +119,8 @@ def test_hanging_dependencies_still_get_a_503_within_2_seconds(
     client, settings, monkeypatch, silent_server
 ):
     # given a broker and a database that accept connections and never answer
+    # (a first request loads the URLconf and views, which a running server has long done)
+    assert _get(client)[0].status_code == 200
     settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{silent_server}/0"
     _postgres_at(monkeypatch, silent_server)
 
@@ -127,11 +129,14 @@ def test_hanging_dependencies_still_get_a_503_within_2_seconds(
     assert elapsed < 2.0
     assert response.status_code == 503
     checks = response.json()["checks"]
-    # the broker's client gives up after its own 1 s read timeout...
+    # the broker's client gives up after its own 0.8 s read timeout (or, on a loaded host, the
+    # deadline cuts it off first)...
     assert checks["broker"]["ok"] is False
-    assert "Timeout" in checks["broker"]["error"]
+    assert checks["broker"]["error"].startswith(
+        ("TimeoutError", "OperationalError: Timeout", "timed out")
+    )
     # ...PostgreSQL's connect timeout is never under 2 s, so the deadline cuts it off
-    assert checks["database"] == {"ok": False, "ms": 1500, "error": "timed out"}
+    assert checks["database"] == {"ok": False, "ms": 1200, "error": "timed out"}
     assert checks["cache"]["ok"] is True
 
 
