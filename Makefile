@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test smoke lint format install lock migrate demo clean
+.PHONY: run test smoke lint format install lock migrate demo clean totp
 
 # Every dependency, transitive ones included, comes from the hashed lock in requirements/;
 # pyproject.toml only names the direct pins. `make lock` regenerates the lock from it.
@@ -33,6 +33,10 @@ migrate: install
 
 demo: migrate
 	$(PY) manage.py seed_demo
+
+# The demo clinician's and admin's current two-factor code (their key is public, like the password).
+totp: install
+	@$(PY) manage.py demo_totp
 
 # Links in emails (invitations, reminders) lead to the server that `make run` starts.
 run: export SITE_URL ?= http://$(HOST):$(PORT)

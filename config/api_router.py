@@ -1,12 +1,21 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from apps.accounts.api import LogoutView, MeView, TokenView
+from apps.accounts.api import (
+    LogoutView,
+    MeView,
+    MfaTokenView,
+    TokenListView,
+    TokenRevokeView,
+    TokenView,
+)
+from apps.audit.api import PatientAuditView
 from apps.care.api import PatientMessagesReadView, PatientMessagesView
 from apps.exercises.api import ExerciseViewSet, ProgressionViewSet
 from apps.painlogs.api import ActivityViewSet, WorkoutViewSet
 from apps.patients.api import PatientTrendView, PatientViewSet
 from apps.programs.api import PatientProgramsView, ProgramViewSet
+from apps.records.api import MyExportView, PatientExportView
 
 router = DefaultRouter()
 router.register("progressions", ProgressionViewSet, basename="progression")
@@ -19,8 +28,14 @@ router.register("activities", ActivityViewSet, basename="activity")
 app_name = "api"
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
+    path("auth/token/mfa/", MfaTokenView.as_view(), name="token-mfa"),
+    path("auth/tokens/", TokenListView.as_view(), name="tokens"),
+    path("auth/tokens/<str:token_key>/", TokenRevokeView.as_view(), name="token-revoke"),
     path("auth/logout/", LogoutView.as_view(), name="logout"),
     path("me/", MeView.as_view(), name="me"),
+    path("me/export/", MyExportView.as_view(), name="me-export"),
+    path("patients/<int:pk>/export/", PatientExportView.as_view(), name="patient-export"),
+    path("patients/<int:pk>/audit/", PatientAuditView.as_view(), name="patient-audit"),
     path("patients/<int:pk>/trend/", PatientTrendView.as_view(), name="patient-trend"),
     path(
         "patients/<int:patient_pk>/programs/",

@@ -1,19 +1,41 @@
+from allauth.account import views as account_views
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from apps.accounts.forms import AdminLoginForm
 from apps.accounts.views import home
 from apps.common.health import healthz
 
-# The admin's login says "locked out" too (the lock itself is in the authentication backend).
-admin.site.login_form = AdminLoginForm
+# The admin signs in through the same door as everyone: password, lockout, second factor.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", home, name="home"),
     path("healthz/", healthz, name="healthz"),
     path("accounts/", include("apps.accounts.urls")),
+    # django-allauth's pages, under the names its views and templates use: sign-in and out,
+    # re-authentication, second factors and signed-in devices. No sign-up, no email management.
+    path("accounts/login/", account_views.login, name="account_login"),
+    path("accounts/logout/", account_views.logout, name="account_logout"),
+    path("accounts/reauthenticate/", account_views.reauthenticate, name="account_reauthenticate"),
+    # allauth's links to password pages lead to Greenlight's (the paths above answer first).
+    path(
+        "accounts/password/change/",
+        RedirectView.as_view(pattern_name="accounts:password_change"),
+        name="account_change_password",
+    ),
+    path(
+        "accounts/password/reset/",
+        RedirectView.as_view(pattern_name="accounts:password_reset"),
+        name="account_reset_password",
+    ),
+    path("accounts/two-factor/", include("allauth.mfa.urls")),
+    path("accounts/devices/", include("allauth.usersessions.urls")),
     path("patients/", include("apps.patients.urls")),
+    path("", include("apps.records.urls")),
+    path("", include("apps.audit.urls")),
     path("library/", include("apps.exercises.urls")),
     path("", include("apps.programs.urls")),
     path("", include("apps.painlogs.urls")),

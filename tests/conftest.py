@@ -5,17 +5,31 @@ different clinician; ``other_clinic_clinician`` and ``other_clinic_patient`` bel
 that must never see ours.
 """
 
-from datetime import timedelta
+import re
+import time
+from datetime import date, timedelta
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
+from apps.accounts.mfa import MFA_SESSION_KEY
 from apps.accounts.models import User
 from apps.programs.services import ItemInput, program_assign
 
-from .factories import PASSWORD, ClinicFactory, PatientFactory, UserFactory, library_exercise
+from .factories import (
+    PASSWORD,
+    ClinicFactory,
+    PatientFactory,
+    UserFactory,
+    library_exercise,
+    totp_code,
+    totp_enrol,
+)
+from .helpers import SMTP, SMTPServer, service_missing
 
 
 @pytest.fixture(autouse=True)
@@ -24,6 +38,17 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def smtp(settings, mailoutbox) -> SMTPServer:
+    """The mail server the worker sends through (emails land in ``mailoutbox``); a test can make
+    it refuse and bring it back."""
+    settings.EMAIL_BACKEND = "tests.helpers.SwitchableEmailBackend"
+    SMTP.restore()
+    SMTP.tries = 0
+    yield SMTP
+    SMTP.restore()
 
 
 @pytest.fixture
@@ -90,12 +115,16 @@ def other_clinic_patient(other_clinic_clinician):
 
 @pytest.fixture
 def program(clinician, patient):
-    """An active program: a bridge (3 × 8–10 reps) and a side plank (3 × 20–30 s hold)."""
+    """An active program: a bridge (3 × 8–10 reps) and a side plank (3 × 20–30 s hold).
+
+    It started two weeks ago, and no later than 7 November 2026: tests set at fixed dates in
+    mid-November 2026 need it running then, whatever day the suite runs.
+    """
     today = timezone.localdate()
     return program_assign(
         clinician=clinician,
         patient=patient,
-        start_date=today - timedelta(days=14),
+        start_date=min(today - timedelta(days=14), date(2026, 11, 7)),
         review_date=today + timedelta(days=28),
         items=[
             ItemInput(exercise=library_exercise("banded-bridge-knees-out")),
@@ -104,10 +133,43 @@ def program(clinician, patient):
     )
 
 
+@pytest.fixture
+def postgres():
+    """For what only PostgreSQL has (the history triggers, the audit log's append-only trigger):
+    skipped on SQLite, a failure when GREENLIGHT_REQUIRE_SERVICES is set (CI)."""
+    if connection.vendor != "postgresql":
+        service_missing("PostgreSQL triggers are under test (set DATABASE_URL)")
+
+
 def client_for(user) -> Client:
+    """A browser signed in as ``user``; clinicians as after their second factor too."""
     client = Client()
     assert client.login(email=user.email, password=PASSWORD)
+    if user.mfa_required:
+        mfa_pass(client, user)
     return client
+
+
+def totp_activate(client: Client, capture) -> str:
+    """Enrol an authenticator app as a person would: read the key off the page, type a code.
+
+    allauth reports the new factor after the commit (``capture`` runs those callbacks).
+    """
+    page = client.get(reverse("mfa_activate_totp"))
+    assert page.status_code == 200
+    secret = re.search(r'id="authenticator-secret">([A-Z2-7]+)<', page.content.decode())[1]
+    with capture(execute=True):
+        done = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
+    assert done.status_code == 302, done.content.decode()[:2000]
+    return secret
+
+
+def mfa_pass(client, user) -> None:
+    """The user has an authenticator app and this session signed in with it."""
+    totp_enrol(user)
+    session = client.session
+    session[MFA_SESSION_KEY] = time.time()
+    session.save()
 
 
 @pytest.fixture

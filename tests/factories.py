@@ -10,6 +10,26 @@ from apps.patients.models import Patient
 from apps.programs.models import PrescribedExercise, Program
 
 PASSWORD = "correct-horse-battery"
+# Every enrolled test user's authenticator app holds this secret; tests compute its codes.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_enrol(user, secret: str = TOTP_SECRET):
+    """Give the user an authenticator app (allauth's TOTP), as enrolment would."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    existing = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    return existing or TOTP.activate(user, secret).instance
+
+
+def totp_code(secret: str = TOTP_SECRET, *, at: float | None = None) -> str:
+    """The code an authenticator app shows now (or at ``at``), computed as RFC 6238 says."""
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int((at or time.time()) // 30)))
 
 
 class ClinicFactory(factory.django.DjangoModelFactory):

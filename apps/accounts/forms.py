@@ -1,34 +1,53 @@
+from allauth.account import forms as allauth_forms
+from allauth.core import context
+from allauth.mfa.base import forms as mfa_forms
 from django import forms
-from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import PasswordResetForm
 
 from apps.common.ratelimit import client_address, parse_rate, rate_limit_hit, rate_limits
 
-from .lockout import REQUEST_ATTR, account_key, lockout_message
+from .lockout import account_key, lockout_message, lockout_remaining
 from .models import User
+from .services import user_password_reset_queue
 
 
-class LockoutMessageMixin:
-    """Say "locked out" rather than "wrong password" when the backend refused a lockout."""
+class LoginForm(allauth_forms.LoginForm):
+    """allauth's sign-in form: email and password; the lockout speaks through the adapter."""
 
-    def get_invalid_login_error(self):
-        seconds = getattr(self.request, REQUEST_ATTR, 0)
-        if seconds:
-            return forms.ValidationError(lockout_message(seconds), code="locked_out")
-        return super().get_invalid_login_error()
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "Email"
+        self.fields["login"].widget.attrs.update(autocomplete="username", placeholder="")
+        self.fields["password"].help_text = ""  # the page links "Forgot your password?"
+        self.fields["password"].widget.attrs.update(placeholder="")
 
 
-class LoginForm(LockoutMessageMixin, AuthenticationForm):
+class LockoutMixin:
+    """A second-factor code is refused while the account or address is locked out, and each
+    wrong code counts towards the lock as a wrong password does (ASVS V6.3.1)."""
+
+    def clean_code(self):
+        request = context.request
+        remaining = lockout_remaining(request, self.user.email)
+        if remaining:
+            raise forms.ValidationError(lockout_message(remaining), code="locked_out")
+        return super().clean_code()
+
+
+class MfaAuthenticateForm(LockoutMixin, mfa_forms.AuthenticateForm):
     pass
 
 
-class AdminLoginForm(LockoutMessageMixin, AdminAuthenticationForm):
+class MfaReauthenticateForm(LockoutMixin, mfa_forms.ReauthenticateForm):
     pass
 
 
 class RateLimitedPasswordResetForm(PasswordResetForm):
-    """Over the limit per address or per email, the page looks the same but no email is sent.
+    """The reset email goes through the outbox: this request only writes its row, a worker
+    renders and sends it (apps/accounts/emails.py), so a dead SMTP server or broker never fails
+    the request. Django's own ``get_users`` decides who may reset (active, with a password).
 
+    Over the limit per address or per email, the page looks the same but nothing is owed.
     Saying "too many requests" would tell which addresses have accounts, and the limit keeps
     anyone from filling a person's inbox with reset links (ASVS 5.0 V6.3.1, V2.4.1).
     """
@@ -36,7 +55,7 @@ class RateLimitedPasswordResetForm(PasswordResetForm):
     def save(self, *args, request=None, **kwargs):
         if self._over_limit(request):
             return
-        super().save(*args, request=request, **kwargs)
+        user_password_reset_queue(users=self.get_users(self.cleaned_data["email"]))
 
     def _over_limit(self, request) -> bool:
         limits = rate_limits()["PASSWORD_RESET"]

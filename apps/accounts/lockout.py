@@ -85,6 +85,9 @@ def _lock(kind: str, identity: str, *, failures: int, request, username: str | N
     cache.set(_locked_key(kind, identity), time.time() + seconds, timeout=seconds)
     # After the lock, a fresh count: the window's failures are paid for.
     cache.delete(_failures_key(kind, identity))
+    from apps.audit.receivers import lockout_recorded  # the audit app imports this module
+
+    lockout_recorded(request, username)
     logger.warning(
         "Sign-in lockout: %s locked for %d minutes after %d failed sign-ins "
         "(account %s, address %s)",

@@ -1,14 +1,20 @@
 import time
+from datetime import UTC, datetime
 
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.views import redirect_to_login
 
 from apps.common.api import is_api_request
+from apps.common.ratelimit import client_address
 
 LOGIN_AT = "greenlight_login_at"
 SEEN_AT = "greenlight_seen_at"
+# The address shown for a sign-in without one (only tests' direct logins have none).
+UNKNOWN_ADDRESS = "0.0.0.0"  # noqa: S104
+USER_AGENT_MAX = UserSession._meta.get_field("user_agent").max_length
 # Last-activity is written at most this often, not on every request.
 SEEN_WRITE_SECONDS = 60
 
@@ -38,16 +44,35 @@ def _duration(seconds: int) -> str:
 
 
 def session_started(sender, request, user, **kwargs) -> None:
-    """At sign-in (Django's ``user_logged_in``): both clocks start now, whatever came before."""
+    """At sign-in (Django's ``user_logged_in``): both clocks start now, whatever came before.
+
+    The session joins the user's list of signed-in devices, whichever door it came through.
+    """
     now = time.time()
     request.session[LOGIN_AT] = now
     request.session[SEEN_AT] = now
+    if not request.session.session_key:
+        request.session.save()
+    meta = getattr(request, "META", {})
+    UserSession.objects.update_or_create(
+        session_key=request.session.session_key,
+        defaults={
+            "user": user,
+            "ip": client_address(request) or UNKNOWN_ADDRESS,
+            "user_agent": meta.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX],
+            "last_seen_at": datetime.fromtimestamp(now, tz=UTC),
+        },
+    )
 
 
 def _stamp(session, now: float) -> None:
     session.setdefault(LOGIN_AT, now)
     if now - session.get(SEEN_AT, 0) >= SEEN_WRITE_SECONDS:
         session[SEEN_AT] = now
+        # The list of signed-in devices shows it as "last active".
+        UserSession.objects.filter(session_key=session.session_key).update(
+            last_seen_at=datetime.fromtimestamp(now, tz=UTC)
+        )
 
 
 class SessionLifetimeMiddleware:

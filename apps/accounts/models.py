@@ -111,3 +111,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_patient(self) -> bool:
         return self.role == self.Role.PATIENT
+
+    @property
+    def mfa_required(self) -> bool:
+        """Clinicians, clinic admins and staff sign in with a second factor; for patients it is
+        optional (offered on their preferences page)."""
+        return self.is_clinician or self.is_staff or self.is_superuser

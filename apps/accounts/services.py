@@ -1,43 +1,66 @@
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from knox.models import AuthToken
 
+from apps.audit.services import auth_event_record
 from apps.common.services import model_validate_and_save, require
 from apps.common.timezones import validate_timezone
+from apps.reminders.models import Job
+from apps.reminders.services import jobs_create
 
 from .models import Clinic, User
 from .selectors import clinicians_for
 
 
-def invite_link(user: User) -> str:
-    """A one-time link: the token stops working as soon as the password is set."""
+def _one_time_link(view: str, user: User) -> str:
+    """The token stops working once the password changes (or is first set), or after
+    ``PASSWORD_RESET_TIMEOUT``; it is made when the email is sent, never stored."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    path = reverse("accounts:invite_confirm", kwargs={"uidb64": uid, "token": token})
-    return settings.SITE_URL.rstrip("/") + path
+    return settings.SITE_URL.rstrip("/") + reverse(view, kwargs={"uidb64": uid, "token": token})
 
 
-def user_invite_send(*, user: User, invited_by: User | None) -> None:
-    """The invitation email; ``invited_by`` is None for a clinic's first admin."""
-    context = {"user": user, "invited_by": invited_by, "link": invite_link(user)}
-    send_mail(
-        subject=render_to_string("emails/invite_subject.txt", context).strip(),
-        message=render_to_string("emails/invite.txt", context),
-        html_message=render_to_string("emails/invite.html", context),
-        from_email=None,
-        recipient_list=[user.email],
+def invite_link(user: User) -> str:
+    return _one_time_link("accounts:invite_confirm", user)
+
+
+def password_reset_link(user: User) -> str:
+    return _one_time_link("accounts:password_reset_confirm", user)
+
+
+def user_invitation_queue(*, user: User, invited_by: User | None, patient=None) -> None:
+    """Owe the invitation email: a row in the caller's transaction, sent by a worker.
+
+    ``invited_by`` is None for a clinic's first admin; ``patient`` is the invitee's profile, so
+    the care team sees an invitation that could not be delivered (a clinician's invitation has
+    none: the clinic admins see it on the Team page).
+    """
+    jobs_create(
+        patient_id=patient.pk if patient else None,
+        work=[(Job.Kind.INVITATION_EMAIL, user.pk)],
+        requested_by_id=invited_by.pk if invited_by else None,
     )
+
+
+def user_password_reset_queue(*, users: Iterable[User]) -> int:
+    """Owe a reset email to each account that asked: a row in the request's transaction.
+
+    No account, no row: whoever asks sees the same page (the form does not tell).
+    """
+    owed = [(Job.Kind.PASSWORD_RESET_EMAIL, user.pk) for user in users]
+    jobs_create(patient_id=None, work=owed)
+    return len(owed)
 
 
 def user_create_invited(
@@ -51,7 +74,9 @@ def user_create_invited(
 ) -> User:
     """A new account without a password; the invitee sets one through the emailed link.
 
-    The account joins the inviter's clinic, or ``clinic`` for a first admin no one invited.
+    The account joins the inviter's clinic, or ``clinic`` for a first admin no one invited. The
+    caller owes the invitation with ``user_invitation_queue``, once the profile it is about
+    exists (a patient's).
     """
     email = User.objects.normalize_email(email).lower()
     # One message wherever the account is: it must not tell which clinic, or role, uses it.
@@ -65,7 +90,6 @@ def user_create_invited(
     user = User(email=email, full_name=full_name, role=role, clinic=clinic, timezone=timezone)
     user.set_unusable_password()
     model_validate_and_save(user, exclude=["password"])
-    transaction.on_commit(lambda: user_invite_send(user=user, invited_by=invited_by))
     return user
 
 
@@ -77,9 +101,11 @@ def clinician_create(*, admin: User, email: str, full_name: str, role: str) -> U
         "Choose clinician or clinic admin.",
         field="role",
     )
-    return user_create_invited(
+    user = user_create_invited(
         invited_by=admin, email=email, full_name=full_name, role=role, timezone=admin.timezone
     )
+    user_invitation_queue(user=user, invited_by=admin)
+    return user
 
 
 @transaction.atomic
@@ -114,7 +140,7 @@ def clinic_onboard(
 ) -> ClinicOnboarding:
     """A new clinic and its first admin, who is emailed a link to choose a password.
 
-    Safe to repeat: with the same name and email it creates nothing, and sends the invitation
+    Safe to repeat: with the same name and email it creates nothing, and owes the invitation
     again only while the admin has no password (the first link may have expired or been lost).
     """
     name = name.strip()
@@ -142,6 +168,7 @@ def clinic_onboard(
         role=User.Role.CLINIC_ADMIN,
         timezone=timezone,
     )
+    user_invitation_queue(user=admin, invited_by=None)
     return ClinicOnboarding(admin=admin, created=True, invitation_sent=True)
 
 
@@ -166,29 +193,57 @@ def _clinic_onboard_again(*, admin: User, name: str) -> ClinicOnboarding:
     )
     resend = not admin.has_usable_password()
     if resend:
-        transaction.on_commit(lambda: user_invite_send(user=admin, invited_by=None))
+        user_invitation_queue(user=admin, invited_by=None)
     return ClinicOnboarding(admin=admin, created=False, invitation_sent=resend)
 
 
 def user_tokens_revoke(*, user: User) -> int:
     """Delete every API token of the user: each client must sign in again."""
     deleted, _ = AuthToken.objects.filter(user=user).delete()
+    if deleted:
+        auth_event_record(action="token_revoked", user=user)
     return deleted
 
 
-def user_sessions_end(*, user: User) -> None:
-    """Sign the user out of every browser session, this one included (User.session_generation)."""
+def user_other_sessions_delete(*, user: User, keep_session_key: str | None = None) -> int:
+    """Delete the user's signed-in sessions but ``keep_session_key``; returns how many."""
+    ended = 0
+    for session in UserSession.objects.filter(user=user).exclude(
+        session_key=keep_session_key or ""
+    ):
+        session.end()
+        ended += 1
+    return ended
+
+
+def user_token_revoke(*, user: User, token_key: str) -> None:
+    """The owner revokes one of their API tokens (found by its public prefix)."""
+    deleted, _ = AuthToken.objects.filter(user=user, token_key=token_key).delete()
+    require(deleted > 0, "That token does not exist or has already been revoked.")
+    auth_event_record(action="token_revoked", user=user)
+
+
+def user_sessions_end(*, user: User, keep_session_key: str | None = None) -> None:
+    """Sign the user out of every browser session (User.session_generation).
+
+    The session ``keep_session_key`` is spared from the list of signed-in devices; its caller
+    keeps it alive with ``update_session_auth_hash``. The others are deleted outright, so the
+    list shows only sessions that still work.
+    """
     User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
     user.refresh_from_db(fields=["session_generation"])
+    user_other_sessions_delete(user=user, keep_session_key=keep_session_key)
 
 
-def user_password_changed(*, user: User) -> None:
-    """After a password change or reset: the API tokens die with the old password.
+def user_password_changed(*, user: User, keep_session_key: str | None = None) -> None:
+    """After a password change or reset: the API tokens and the other sessions end.
 
-    The other browser sessions die on their own, as the password is part of their session
-    hash; the view that changed it keeps its own session with ``update_session_auth_hash``.
+    The other browser sessions would die on their own, as the password is part of their
+    session hash; they are also deleted, so the list of signed-in devices does not show them.
+    The view that changed it keeps its own session with ``update_session_auth_hash``.
     """
     user_tokens_revoke(user=user)
+    user_other_sessions_delete(user=user, keep_session_key=keep_session_key)
 
 
 def _team_member(*, admin: User, user: User) -> User:

@@ -1,8 +1,9 @@
+from allauth.account import views as account_views
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from . import views
-from .forms import LoginForm, RateLimitedPasswordResetForm
+from .forms import RateLimitedPasswordResetForm
 
 app_name = "accounts"
 
@@ -12,16 +13,9 @@ def _done(name):
 
 
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html",
-            authentication_form=LoginForm,
-            redirect_authenticated_user=True,
-        ),
-        name="login",
-    ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # django-allauth's sign-in: the password, then the second factor (apps/accounts/mfa.py).
+    path("login/", account_views.login, name="login"),
+    path("logout/", account_views.logout, name="logout"),
     path(
         "password/change/",
         views.PasswordChangeView.as_view(
@@ -43,9 +37,7 @@ urlpatterns = [
         "password/reset/",
         auth_views.PasswordResetView.as_view(
             template_name="accounts/form_page.html",
-            form_class=RateLimitedPasswordResetForm,
-            email_template_name="emails/password_reset.txt",
-            subject_template_name="emails/password_reset_subject.txt",
+            form_class=RateLimitedPasswordResetForm,  # queues the email: apps/accounts/emails.py
             success_url=_done("password_reset_done"),
             extra_context={
                 "title": "Reset your password",
@@ -86,6 +78,9 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("invite/<uidb64>/<token>/", views.InviteConfirmView.as_view(), name="invite_confirm"),
+    path("security/", views.security, name="security"),
+    path("security/devices/<int:pk>/end/", views.session_end, name="session_end"),
+    path("security/tokens/<str:token_key>/revoke/", views.token_revoke, name="token_revoke"),
     path("team/", views.team, name="team"),
     path(
         "team/<int:pk>/deactivate/",

@@ -1,17 +1,24 @@
+from allauth.usersessions.models import UserSession
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.common.decorators import clinic_admin_required
 from apps.common.forms import form_submit
 
 from .forms import ClinicianInviteForm
-from .selectors import clinicians_for
-from .services import clinician_create, user_deactivate, user_password_changed, user_reactivate
+from .selectors import clinicians_for, security_overview, team_for
+from .services import (
+    clinician_create,
+    user_deactivate,
+    user_password_changed,
+    user_reactivate,
+    user_token_revoke,
+)
 
 
 @login_required
@@ -26,7 +33,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)  # saves, and keeps this session's hash current
-        user_password_changed(user=form.user)
+        user_password_changed(user=form.user, keep_session_key=self.request.session.session_key)
         return response
 
 
@@ -34,8 +41,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """The emailed reset link: a new password ends every session and API token."""
 
     def form_valid(self, form):
-        response = super().form_valid(form)
-        user_password_changed(user=form.user)
+        response = super().form_valid(form)  # an invitation signs the new user in: kept
+        user_password_changed(user=form.user, keep_session_key=self.request.session.session_key)
         return response
 
 
@@ -51,6 +58,40 @@ class InviteConfirmView(PasswordResetConfirmView):
         return super().form_valid(form)
 
 
+@login_required
+def security(request):
+    """Account security: second factors, password, signed-in devices and API tokens."""
+    overview = security_overview(request.user)
+    return render(request, "accounts/security.html", {"overview": overview})
+
+
+@login_required
+@require_POST
+def token_revoke(request, token_key):
+    try:
+        user_token_revoke(user=request.user, token_key=token_key)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The token is revoked: the app that used it is signed out.")
+    return redirect("accounts:security")
+
+
+@login_required
+@require_POST
+def session_end(request, pk):
+    """Sign one of your own other devices out (someone else's is a 404)."""
+    device = get_object_or_404(
+        UserSession.objects.filter(user=request.user).exclude(
+            session_key=request.session.session_key
+        ),
+        pk=pk,
+    )
+    device.end()
+    messages.success(request, "That device is signed out.")
+    return redirect("accounts:security")
+
+
 @clinic_admin_required
 def team(request):
     form = ClinicianInviteForm(request.POST or None)
@@ -64,7 +105,7 @@ def team(request):
         messages.success(request, f"{user.full_name} is invited: they'll get an email link.")
         return redirect("accounts:team")
     return render(
-        request, "accounts/team.html", {"form": form, "clinicians": clinicians_for(request.user)}
+        request, "accounts/team.html", {"form": form, "clinicians": team_for(request.user)}
     )
 
 

@@ -6,6 +6,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.audit.services import access_note
 from apps.common.api import StrictCharField
 from apps.common.ratelimit import UserWriteThrottle
 
@@ -58,6 +59,7 @@ class PatientMessagesView(ListCreateAPIView):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no patient
             return Message.objects.none()
         patient = _thread_patient(self.request, self.kwargs["patient_pk"])
+        access_note(self.request, [patient.pk])
         return (
             Message.objects.filter(patient=patient)
             .select_related("author")
@@ -70,6 +72,7 @@ class PatientMessagesView(ListCreateAPIView):
         data = MessageWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         message = message_send(author=request.user, patient=patient, **data.validated_data)
+        access_note(request, [patient.pk])
         return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
 
 

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.audit.services import access_note
 from apps.common.decorators import clinician_required, patient_required
 from apps.common.forms import form_submit
 from apps.programs.models import Program
@@ -53,6 +54,7 @@ def _thread(request, patient, *, url):
     if sent:
         return redirect(f"{url}#message-{sent.pk}")
     thread_mark_read(reader=request.user, patient=patient)
+    access_note(request, [patient.pk])
     context = {
         "patient": patient,
         "thread": thread_messages(patient),
@@ -66,6 +68,7 @@ def _thread(request, patient, *, url):
 @clinician_required
 def visit_note_new(request, pk):
     patient = get_object_or_404(thread_patients_for(request.user), pk=pk)
+    access_note(request, [patient.pk])
     message = _message_from_query(request, patient)
     initial = {}
     if message:
@@ -101,6 +104,7 @@ def program_cards_edit(request, pk):
     program = get_object_or_404(
         editable_programs_for(request.user).filter(status=Program.Status.ACTIVE), pk=pk
     )
+    access_note(request, [program.patient_id])
     current = [a.card for a in program_cards(program)]
     form = ProgramCardsForm(
         request.POST or None, cards=cards_for(request.user), initial={"cards": current}

@@ -87,7 +87,7 @@ class DatabaseUnavailableMiddleware:
 
 
 def database_unavailable_response(request) -> HttpResponse:
-    if request.path.startswith("/api/"):
+    if is_api_request(request):
         response = JsonResponse({"detail": UNAVAILABLE}, status=503)
     else:
         response = HttpResponse(render_to_string("common/unavailable.html"), status=503)

@@ -11,6 +11,8 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
+from apps.audit.mixins import AccessLoggedMixin
+from apps.audit.services import access_note
 from apps.common.api import IdFilter, StrictCharField, StrictFilterSet
 from apps.common.ratelimit import UserWriteThrottle
 from apps.programs.models import PrescribedExercise
@@ -154,7 +156,7 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 )
 
 
-class WorkoutViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class WorkoutViewSet(AccessLoggedMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Workouts: patients log their own; clinicians list their patients' by patient and date."""
 
     pagination_class = LogCursorPagination
@@ -186,7 +188,9 @@ class WorkoutViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
         key = request.headers.get("Idempotency-Key", "").strip()
         if not key:
-            return Response(WorkoutSerializer(log()).data, status=status.HTTP_201_CREATED)
+            workout = log()
+            access_note(request, [workout.patient_id])
+            return Response(WorkoutSerializer(workout).data, status=status.HTTP_201_CREATED)
         try:
             workout, created = workout_log_idempotent(
                 user=request.user, key=key[:255], body_hash=_body_hash(request.data), log=log
@@ -197,6 +201,7 @@ class WorkoutViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 status=status.HTTP_409_CONFLICT,
             )
         workout = self.get_queryset().get(pk=workout.pk)
+        access_note(request, [workout.patient_id])
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(WorkoutSerializer(workout).data, status=code)
 
@@ -257,7 +262,7 @@ class ActivityFilter(StrictFilterSet):
         fields = ["patient", "kind"]
 
 
-class ActivityViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ActivityViewSet(AccessLoggedMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Activities the patient reintroduces (run, bike, hike…), under the same traffic light."""
 
     pagination_class = ActivityCursorPagination
@@ -278,4 +283,5 @@ class ActivityViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         data = ActivityWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         activity = activity_log(user=request.user, **data.validated_data)
+        access_note(request, [activity.patient_id])
         return Response(ActivitySerializer(activity).data, status=status.HTTP_201_CREATED)

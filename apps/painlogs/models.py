@@ -26,8 +26,9 @@ class Workout(TimeStampedModel):
     patient = models.ForeignKey(
         "patients.Patient", on_delete=models.CASCADE, related_name="workouts"
     )
+    # Protected: a workout is clinical history, and so is the program it was done under.
     program = models.ForeignKey(
-        "programs.Program", null=True, on_delete=models.SET_NULL, related_name="workouts"
+        "programs.Program", null=True, on_delete=models.PROTECT, related_name="workouts"
     )
     performed_at = models.DateTimeField()
     local_date = models.DateField(help_text="The date in the patient's zone when it was done.")
@@ -85,7 +86,7 @@ class ExerciseResult(models.Model):
 
     workout = models.ForeignKey(Workout, on_delete=models.CASCADE, related_name="results")
     prescribed = models.ForeignKey(
-        "programs.PrescribedExercise", null=True, on_delete=models.SET_NULL, related_name="results"
+        "programs.PrescribedExercise", null=True, on_delete=models.PROTECT, related_name="results"
     )
     exercise = models.ForeignKey("exercises.Exercise", on_delete=models.PROTECT, related_name="+")
     exercise_name = models.CharField(max_length=150)

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from apps.audit.services import access_note
 from apps.care.selectors import cards_unread, next_visit
 from apps.common.decorators import patient_required
 from apps.common.forms import form_submit
@@ -34,6 +35,7 @@ LIGHT_WORDS = {
 @patient_required
 def today(request):
     patient = request.user.patient_profile
+    access_note(request, [patient.pk])
     now = timezone.now()
     program = active_program(patient)
     items = list(program.items.all()) if program else []
@@ -75,6 +77,7 @@ def today(request):
 @patient_required
 def followup(request, pk):
     workout = get_object_or_404(workouts_for(request.user), pk=pk)
+    access_note(request, [workout.patient_id])
     form = FollowupForm(request.POST or None)
     rated = form_submit(
         request,
@@ -92,6 +95,7 @@ def followup(request, pk):
 @patient_required
 def history(request):
     patient = request.user.patient_profile
+    access_note(request, [patient.pk])
     return render(
         request,
         "painlogs/history.html",
@@ -126,6 +130,7 @@ def activity_new(request):
 @patient_required
 def activity_soreness(request, pk):
     activity = get_object_or_404(activities_for(request.user), pk=pk)
+    access_note(request, [activity.patient_id])
     form = SorenessForm(request.POST or None)
     saved = form_submit(
         request,

@@ -12,6 +12,8 @@ from rest_framework.views import APIView
 
 from apps.accounts.models import User
 from apps.accounts.selectors import care_team_choices_for
+from apps.audit.mixins import AccessLoggedMixin
+from apps.audit.services import access_note
 from apps.common.api import LocalTimeField, StrictCharField, StrictFilterSet
 from apps.common.ratelimit import UserInvitationThrottle
 from apps.common.timezones import timezone_choices
@@ -104,7 +106,10 @@ class PatientFilter(StrictFilterSet):
 
 
 class PatientViewSet(
-    mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+    AccessLoggedMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
 ):
     """Patients the caller may see: care-team clinicians, clinic admins, the patient themself."""
 
@@ -112,6 +117,7 @@ class PatientViewSet(
     ordering_fields = ["user__full_name", "created_at"]
     throttle_classes = [UserInvitationThrottle]
     http_method_names = ["get", "post", "patch", "head", "options"]
+    access_patient_attr = "pk"
 
     def get_queryset(self):
         return (
@@ -132,6 +138,7 @@ class PatientViewSet(
         data = PatientWriteSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         patient = patient_create(clinician=request.user, **data.validated_data)
+        access_note(request, [patient.pk])
         return Response(PatientSerializer(patient).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
@@ -196,6 +203,7 @@ class PatientTrendView(APIView):
     )
     def get(self, request, pk):
         patient = get_object_or_404(patients_for(request.user), pk=pk)
+        access_note(request, [patient.pk])
         # The query uses the short names "from" and "to"; absent ones take their defaults.
         names = {"from": "date_from", "to": "date_to", "bucket": "bucket"}
         params = TrendQuerySerializer(

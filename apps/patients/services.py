@@ -4,7 +4,7 @@ from datetime import date, time
 from django.db import transaction
 
 from apps.accounts.models import User
-from apps.accounts.services import user_create_invited
+from apps.accounts.services import user_create_invited, user_invitation_queue
 from apps.common.services import model_validate_and_save, require
 
 from .models import Patient
@@ -40,7 +40,8 @@ def patient_create(
     care_team: Iterable[User] | None = None,
     auto_progression: bool = False,
 ) -> Patient:
-    """Create the patient's account and profile, then email them a link to set a password."""
+    """Create the patient's account and profile, and owe them an email with a link to set a
+    password (sent by a worker after the commit)."""
     require(clinician.is_clinician, "Only clinicians can add patients.")
     team = _validate_care_team(clinic_id=clinician.clinic_id, care_team=care_team or [clinician])
     user = user_create_invited(
@@ -63,6 +64,7 @@ def patient_create(
     patient.auto_progression = auto_progression
     model_validate_and_save(patient)
     patient.care_team.set(team)
+    user_invitation_queue(user=user, invited_by=clinician, patient=patient)
     return patient
 
 

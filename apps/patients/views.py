@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from apps.audit.services import access_note
 from apps.care.selectors import (
     next_visit,
     patient_timeline,
@@ -28,6 +29,7 @@ from apps.programs.selectors import (
     program_suggestions,
     recent_changes,
 )
+from apps.reminders.models import Job
 from apps.reminders.selectors import failed_emails_for, failed_jobs_for
 
 from .forms import PatientForm, PatientSearchForm, PreferencesForm, TrendRangeForm
@@ -50,6 +52,8 @@ def patient_list(request):
     attention = request.GET.get("attention") == "1"
     if attention:
         patients = patients.filter(attention_filter(now))
+    patients = list(patients)
+    access_note(request, [p.pk for p in patients])
     return render(
         request,
         "patients/list.html",
@@ -86,6 +90,7 @@ def patient_new(request):
 @clinician_required
 def patient_edit(request, pk):
     patient = get_object_or_404(clinician_patients(request.user), pk=pk)
+    access_note(request, [patient.pk])
     initial = {
         "full_name": patient.user.full_name,
         "timezone": patient.user.timezone,
@@ -111,6 +116,7 @@ def patient_edit(request, pk):
 @clinician_required
 def patient_detail(request, pk):
     patient = get_object_or_404(clinician_patients(request.user), pk=pk)
+    access_note(request, [patient.pk])
     today = patient_today(patient, timezone.now())
     program = active_program(patient)
     context = {
@@ -128,7 +134,12 @@ def patient_detail(request, pk):
         **_care_context(request.user, patient, program, today),
         # Nothing is dropped silently: what could not be delivered is shown, and can be retried.
         "failed_emails": failed_emails_for(request.user).filter(patient=patient)[:20],
-        "failed_checks": failed_jobs_for(request.user).filter(patient=patient)[:20],
+        "failed_checks": failed_jobs_for(request.user)
+        .filter(patient=patient)
+        .exclude(kind__in=Job.EMAIL_KINDS)[:20],
+        "failed_invitation": failed_jobs_for(request.user)
+        .filter(patient=patient, kind=Job.Kind.INVITATION_EMAIL)
+        .first(),
     }
     return render(request, "patients/detail.html", context)
 
@@ -149,6 +160,7 @@ def _care_context(user, patient, program, today) -> dict:
 def patient_trend(request, pk):
     """Week by week: pain, sessions, training volume, activities and level changes."""
     patient = get_object_or_404(patients_for(request.user), pk=pk)
+    access_note(request, [patient.pk])
     form = TrendRangeForm(request.GET or None)
     weeks = form.cleaned_data["weeks"] if form.is_valid() else TrendRangeForm.DEFAULT_WEEKS
     rows = weekly_trend(patient, today=patient_today(patient, timezone.now()), weeks=weeks)
@@ -174,6 +186,7 @@ def _latest_ceiling(patient) -> int:
 @patient_required
 def preferences(request):
     patient = request.user.patient_profile
+    access_note(request, [patient.pk])
     initial = {
         "reminder_time": patient.reminder_time,
         "reminders_paused": patient.reminders_paused,
@@ -189,4 +202,5 @@ def preferences(request):
 @clinician_required
 def triage(request):
     rows = triage_rows(request.user, now=timezone.now())
+    access_note(request, [row.patient.pk for row in rows])
     return render(request, "patients/triage.html", {"rows": rows})

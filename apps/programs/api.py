@@ -5,6 +5,8 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import ListCreateAPIView
 from rest_framework.response import Response
 
+from apps.audit.mixins import AccessLoggedMixin
+from apps.audit.services import access_note
 from apps.common.api import StrictCharField
 from apps.exercises.models import Exercise
 from apps.exercises.selectors import exercises_for
@@ -119,7 +121,9 @@ class PatientProgramsView(ListCreateAPIView):
     serializer_class = ProgramSerializer
 
     def _patient(self):
-        return get_object_or_404(patients_for(self.request.user), pk=self.kwargs["patient_pk"])
+        patient = get_object_or_404(patients_for(self.request.user), pk=self.kwargs["patient_pk"])
+        access_note(self.request, [patient.pk])
+        return patient
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no patient
@@ -143,7 +147,7 @@ class PatientProgramsView(ListCreateAPIView):
         return Response(ProgramSerializer(program).data, status=status.HTTP_201_CREATED)
 
 
-class ProgramViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ProgramViewSet(AccessLoggedMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = ProgramSerializer
     http_method_names = ["get", "patch", "head", "options"]
 

@@ -66,8 +66,20 @@ class Program(TimeStampedModel):
         return f"{self.name} ({self.start_date:%d %b %Y})"
 
 
+class ActivePrescriptionManager(models.Manager):
+    """Only exercises still prescribed: ``program.items`` and every read through the default
+    manager leave out the ended ones, which stay as history (their workouts, level changes)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(ended_at__isnull=True)
+
+
 class PrescribedExercise(TimeStampedModel):
-    """An exercise of a program with its dose; a later edit never rewrites past logs."""
+    """An exercise of a program with its dose; a later edit never rewrites past logs.
+
+    Removing it from the program ends it (``ended_at``) rather than deleting it: its level
+    changes and the results logged against it are clinical history.
+    """
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="items")
     exercise = models.ForeignKey("exercises.Exercise", on_delete=models.PROTECT, related_name="+")
@@ -95,6 +107,12 @@ class PrescribedExercise(TimeStampedModel):
         validators=[MinValueValidator(100), MaxValueValidator(250)],
         help_text="Steps per minute to aim for; by default 10 % above the preferred rate.",
     )
+    ended_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was taken out of the program."
+    )
+
+    objects = ActivePrescriptionManager()
+    with_ended = models.Manager()
 
     class Meta:
         ordering = ["order", "id"]
@@ -136,7 +154,7 @@ class ProgressionChange(models.Model):
         REGRESS = "regress", "Regressed"
 
     prescribed = models.ForeignKey(
-        PrescribedExercise, on_delete=models.CASCADE, related_name="changes"
+        PrescribedExercise, on_delete=models.PROTECT, related_name="changes"
     )
     from_exercise = models.ForeignKey(
         "exercises.Exercise", on_delete=models.PROTECT, related_name="+"

@@ -128,7 +128,10 @@ def _items_save(*, clinician: User, program: Program, items: list[ItemInput]) ->
             exercise=item.exercise, patient=program.patient, acknowledged=item.caution_acknowledged
         )
         keep.append(model_validate_and_save(_item_build(program=program, item=item, order=order)))
-    program.items.exclude(pk__in=[row.pk for row in keep]).delete()
+    # A removed exercise ends; deleting it would take its level changes and logs with it.
+    program.items.exclude(pk__in=[row.pk for row in keep]).update(
+        ended_at=timezone.now(), updated_at=timezone.now()
+    )
 
 
 def _program_fields_set(program: Program, fields: dict) -> None:

@@ -1,6 +1,8 @@
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
+from apps.history.context import worker_context
+
 from . import services
 
 
@@ -12,6 +14,7 @@ from . import services
     max_retries=3,
     default_retry_delay=30,
 )
+@worker_context
 def auto_progression_check(patient_id: int) -> int:
     """Kept for messages queued before the outbox existed; new checks are reminders Job rows."""
     return services.auto_progression_check(patient_id=patient_id)

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from apps.audit.services import access_note
 from apps.common.decorators import clinician_required
 from apps.common.forms import form_errors_from
 from apps.exercises.selectors import exercises_for
@@ -70,6 +71,7 @@ def _builder(request, *, patient, program, initial, items_initial, save, title):
 @clinician_required
 def program_new(request, patient_pk):
     patient = get_object_or_404(clinician_patients(request.user), pk=patient_pk)
+    access_note(request, [patient.pk])
     current = active_program(patient)
     today = timezone.localdate()
     initial = {"start_date": today, "review_date": today + timedelta(weeks=DEFAULT_REVIEW_WEEKS)}
@@ -100,6 +102,7 @@ def program_new(request, patient_pk):
 @clinician_required
 def program_edit(request, pk):
     program = get_object_or_404(editable_programs_for(request.user).filter(status="active"), pk=pk)
+    access_note(request, [program.patient_id])
     initial = {
         f: getattr(program, f)
         for f in (

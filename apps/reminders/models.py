@@ -8,6 +8,12 @@ from django.utils import timezone
 from apps.common.models import TimeStampedModel
 
 
+def _message_id(prefix: str, pk: int, created_at) -> str:
+    host = urlsplit(settings.SITE_URL).hostname or "greenlight.local"
+    stamp = int(created_at.timestamp() * 1_000_000)
+    return f"<{prefix}.{pk}.{stamp}@{host}>"
+
+
 class Notification(TimeStampedModel):
     """One reminder or alert to one person for one occurrence, shown in-app and emailed.
 
@@ -86,33 +92,51 @@ class Notification(TimeStampedModel):
 
     def email_message_id(self) -> str:
         """The same Message-ID on every attempt, so a provider can drop a duplicate send."""
-        host = urlsplit(settings.SITE_URL).hostname or "greenlight.local"
-        stamp = int(self.created_at.timestamp() * 1_000_000)
-        return f"<notification.{self.pk}.{stamp}@{host}>"
+        return _message_id("notification", self.pk, self.created_at)
 
 
 class Job(TimeStampedModel):
-    """Work owed because something was saved: an outbox row for a check that runs in a worker.
+    """Work owed because something was saved: an outbox row for a check or an account email.
 
-    Written in the same transaction as its cause (a workout, a 24-hour rating), so the work
-    cannot be lost between the commit and the broker. A worker runs it inside one transaction
-    that also marks it done, holding the row lock meanwhile: a crash rolls both back and the
-    row is simply due again. Publishing to the broker is only a wake-up; the sweeper re-queues
-    rows still pending after a grace period.
+    Written in the same transaction as its cause (a workout, a 24-hour rating, an invitation, a
+    password-reset request), so the work cannot be lost between the commit and the broker. A
+    worker runs a check inside one transaction that also marks it done, holding the row lock
+    meanwhile: a crash rolls both back and the row is simply due again. An email is claimed,
+    sent with no transaction open, then marked, as a notification's is (services/job_emails.py).
+    Publishing to the broker is only a wake-up; the sweeper re-queues rows still pending after
+    a grace period.
     """
 
     class Kind(models.TextChoices):
         CLINICIAN_ALERT_CHECK = "clinician_alert_check", "Clinician alert check"
         AUTO_PROGRESSION_CHECK = "auto_progression_check", "Automatic progression check"
+        INVITATION_EMAIL = "invitation_email", "Invitation email"
+        PASSWORD_RESET_EMAIL = "password_reset_email", "Password reset email"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
 
+    EMAIL_KINDS = (Kind.INVITATION_EMAIL, Kind.PASSWORD_RESET_EMAIL)
+
     kind = models.CharField(max_length=32, choices=Kind.choices)
-    patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="+")
-    object_id = models.PositiveBigIntegerField(help_text="The workout or patient it is about.")
+    # Scopes who sees it failed (the care team); none for a clinician's invitation (the clinic
+    # admins see those) and for a password reset (the person asks again; it is logged).
+    patient = models.ForeignKey(
+        "patients.Patient", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(
+        help_text="The workout or patient it is about; the recipient's user id for an email."
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who asked for it: an invitation's inviter (none for a clinic's first admin).",
+    )
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
@@ -127,3 +151,11 @@ class Job(TimeStampedModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} #{self.object_id} ({self.status})"
+
+    @property
+    def is_email(self) -> bool:
+        return self.kind in self.EMAIL_KINDS
+
+    def email_message_id(self) -> str:
+        """The same Message-ID on every attempt, so a provider can drop a duplicate send."""
+        return _message_id("job", self.pk, self.created_at)

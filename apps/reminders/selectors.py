@@ -32,13 +32,37 @@ def failed_emails_for(user: User) -> QuerySet[Notification]:
 
 
 def failed_jobs_for(user: User) -> QuerySet[Job]:
-    """Checks (alerts, automatic progression) that could not run, about patients ``user`` treats."""
+    """Work that could not be done and ``user`` may see and retry: checks (alerts, automatic
+    progression) and invitations about the patients they treat, and, for a clinic admin, the
+    invitations of the clinic's clinicians. A password reset that failed is shown to no one:
+    the person it was for asks again from the login page.
+    """
     from apps.patients.selectors import clinician_patients
 
     if not user.is_authenticated:
         return Job.objects.none()
+    return (
+        Job.objects.filter(status=Job.Status.FAILED)
+        .exclude(kind=Job.Kind.PASSWORD_RESET_EMAIL)
+        .filter(
+            Q(patient__in=clinician_patients(user))
+            | Q(pk__in=failed_invitations_for(user).values("pk"))
+        )
+        .order_by("-created_at")
+    )
+
+
+def failed_invitations_for(user: User) -> QuerySet[Job]:
+    """Invitations of the clinic's clinicians that could not be delivered: its admins see them."""
+    from apps.accounts.selectors import clinicians_for
+
+    if not user.is_authenticated or not user.is_clinic_admin:
+        return Job.objects.none()
     return Job.objects.filter(
-        status=Job.Status.FAILED, patient__in=clinician_patients(user)
+        status=Job.Status.FAILED,
+        kind=Job.Kind.INVITATION_EMAIL,
+        patient__isnull=True,
+        object_id__in=clinicians_for(user).values("pk"),
     ).order_by("-created_at")
 
 

@@ -4,6 +4,8 @@ one is acknowledged late and put back if its pool process dies."""
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
+from apps.history.context import worker_context
+
 from . import services
 
 # A database blip is retried quickly (2, 4, 8, 16, 32 s); past that the row is still pending
@@ -19,28 +21,33 @@ IDEMPOTENT = {"acks_late": True, "reject_on_worker_lost": True, "ignore_result":
 
 
 @shared_task(max_retries=0, **IDEMPOTENT)
+@worker_context
 def reminders_tick() -> int:
     """Beat's minute tick: decide what is due and queue its emails (idempotent)."""
     return services.reminders_tick()
 
 
 @shared_task(max_retries=0, **IDEMPOTENT)
+@worker_context
 def delivery_sweep() -> dict:
     """Beat's sweep: re-queue due emails and checks whose wake-up message was lost."""
     return services.delivery_sweep()
 
 
 @shared_task(**IDEMPOTENT, **RETRY_ON_DATABASE_ERRORS)
+@worker_context
 def notification_email_send(notification_id: int) -> bool:
     return services.notification_email_deliver(notification_id=notification_id)
 
 
 @shared_task(**IDEMPOTENT, **RETRY_ON_DATABASE_ERRORS)
+@worker_context
 def job_run(job_id: int) -> bool:
     return services.job_run(job_id=job_id)
 
 
 @shared_task(**IDEMPOTENT, **RETRY_ON_DATABASE_ERRORS)
+@worker_context
 def clinician_alert_check(workout_id: int) -> int:
     """Kept for messages queued before the outbox existed; new checks are Job rows."""
     return services.clinician_alert_check(workout_id=workout_id)

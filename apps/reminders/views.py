@@ -1,14 +1,22 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.signing import BadSignature, TimestampSigner
+from django.core.signing import BadSignature, SignatureExpired
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
-from apps.accounts.models import User
-
+from .models import Job
 from .selectors import failed_emails_for, failed_jobs_for, notifications_for
-from .services import email_unsubscribe, job_retry, notification_mark_read, notification_resend
+from .services import (
+    email_unsubscribe,
+    job_retry,
+    notification_mark_read,
+    notification_resend,
+    unsubscribe_link_user,
+)
 
 
 @login_required
@@ -42,9 +50,16 @@ def notification_send_again(request, pk):
 @login_required
 @require_POST
 def job_run_again(request, pk):
+    """A failed check runs again, a failed invitation is sent again: for its patient's care
+    team, or a clinic admin for a clinician's invitation. Anyone else gets a 404."""
     job = get_object_or_404(failed_jobs_for(request.user), pk=pk)
     job_retry(user=request.user, job=job)
-    messages.success(request, f"The {job.get_kind_display().lower()} will run again.")
+    if job.is_email:
+        messages.success(request, f"The {job.get_kind_display().lower()} will be sent again.")
+    else:
+        messages.success(request, f"The {job.get_kind_display().lower()} will run again.")
+    if job.kind == Job.Kind.INVITATION_EMAIL and job.patient_id is None:
+        return redirect("accounts:team")
     return _back(request, job.patient_id)
 
 
@@ -54,15 +69,29 @@ def _back(request, patient_id):
     return redirect("reminders:list")
 
 
+# Mail providers POST the one-click request with no session and no CSRF token (RFC 8058). A
+# forged cross-site POST would need the signed token in the path, and whoever has it can already
+# post: the token does the CSRF token's work, so this view, and only this one, is exempt.
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+# No cache keeps a page reached with a key to an account's setting, visitor or not.
+@cache_control(private=True, no_store=True)
 def unsubscribe(request, token):
-    """One click from an email, no login needed: the signed token names the account."""
+    """Reminder emails off from the email itself, with no login: the signed token names the
+    account, whoever is signed in. A GET (a person, or a mail scanner following links) only asks;
+    a POST turns them off (or, from the page's undo button, on again). The page names nobody."""
     try:
-        user_id = TimestampSigner(salt="greenlight.unsubscribe").unsign(token)
+        user = unsubscribe_link_user(token)
+    except SignatureExpired:
+        # 410 Gone, not 404: the link was genuine (only our key signs one that can expire), so
+        # it can say so and point to the newer link every reminder email carries.
+        days = settings.GREENLIGHT["UNSUBSCRIBE_LINK_DAYS"]
+        return render(request, "reminders/unsubscribe_expired.html", {"days": days}, status=410)
     except BadSignature as error:
+        # 404: an altered or made-up link is an address with nothing behind it, like any other.
         raise Http404 from error
-    user = get_object_or_404(User, pk=user_id)
-    resubscribe = request.method == "POST" and request.POST.get("action") == "resubscribe"
-    email_unsubscribe(user=user, subscribed=resubscribe)
-    return render(
-        request, "reminders/unsubscribed.html", {"email": user.email, "subscribed": resubscribe}
-    )
+    if request.method != "POST":
+        return render(request, "reminders/unsubscribe.html")
+    subscribed = request.POST.get("action") == "resubscribe"
+    email_unsubscribe(user=user, subscribed=subscribed)
+    return render(request, "reminders/unsubscribed.html", {"subscribed": subscribed})

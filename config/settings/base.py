@@ -37,6 +37,10 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "csp",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "apps.common",
     "apps.accounts",
     "apps.patients",
@@ -45,6 +49,11 @@ INSTALLED_APPS = [
     "apps.painlogs",
     "apps.reminders",
     "apps.care",
+    "apps.records",
+    "pgtrigger",
+    "pghistory",
+    "apps.history",
+    "apps.audit",
 ]
 
 MIDDLEWARE = [
@@ -56,10 +65,17 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "apps.accounts.middleware.SessionLifetimeMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "apps.accounts.mfa.MfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "apps.common.middleware.UserTimezoneMiddleware",
     "apps.common.middleware.PrivateNoStoreMiddleware",
+    # Last, so the user is known: every history event of the request carries its context.
+    "apps.history.context.HistoryMiddleware",
+    # Last: it sees the response of every view, 403s included, and the user DRF signed in.
+    "apps.audit.middleware.AuditMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -105,6 +121,38 @@ AUTHENTICATION_BACKENDS = ["apps.accounts.lockout.LockoutModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Sign-in, second factors and the list of signed-in devices come from django-allauth: its
+# login runs the password (through the lockout backend above), then the second factor. There is
+# no sign-up: people are invited (apps/accounts/services.py).
+ACCOUNT_ADAPTER = "apps.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "apps.accounts.forms.LoginForm"}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = True  # the session's lifetime is the role's (GREENLIGHT["SESSIONS"])
+# Failed sign-ins are counted and locked out by apps/accounts/lockout.py; allauth's own counts
+# would lock sooner with a different message. Its limits on second-factor codes stay.
+ACCOUNT_RATE_LIMITS = {"login_failed": False, "login": False}
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+MFA_ADAPTER = "apps.accounts.adapter.MFAAdapter"
+MFA_FORMS = {
+    "authenticate": "apps.accounts.forms.MfaAuthenticateForm",
+    "reauthenticate": "apps.accounts.forms.MfaReauthenticateForm",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "Greenlight"
+# A phone's clock may be a little off: the codes of the 30 s before and after are accepted too
+# (RFC 6238 allows one step); each code still works once.
+MFA_TOTP_TOLERANCE = 1
+MFA_TRUST_ENABLED = False
+MFA_PASSKEY_LOGIN_ENABLED = False
+# Browsers allow passkeys on http:// only for localhost; local runs are served that way.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=False)
+# The list of signed-in devices is written at sign-in; "last active" follows the session's own
+# clock (SessionLifetimeMiddleware), at most once a minute, not a write per request.
+USERSESSIONS_TRACK_ACTIVITY = False
 # Argon2id first; the others stay so that older hashes still verify, and Django rehashes them
 # with Argon2id at the next successful login.
 PASSWORD_HASHERS = [
@@ -192,6 +240,9 @@ GREENLIGHT = {
     "FOLLOWUP_AFTER_HOURS": 24,
     # Nudge a patient with an active program after this many days without a workout.
     "INACTIVITY_DAYS": 3,
+    # The "stop reminder emails" link in an email works this long after it was sent: a
+    # forwarded or leaked old email stops being a key to the account's email setting.
+    "UNSUBSCRIBE_LINK_DAYS": env.int("UNSUBSCRIBE_LINK_DAYS", default=60),
     # Progression rule (docs/clinical.md); the ceiling and green band come from each program.
     "PROGRESSION": {
         "TOP_SETS": 3,
@@ -203,6 +254,10 @@ GREENLIGHT = {
     # A target step rate left blank is the runner's preferred rate plus this
     # (docs/clinical.md: 5–10 %).
     "STEP_RATE_INCREASE_PERCENT": 10,
+    # The change history of patient data (apps/history) and the access and sign-in log
+    # (apps/audit) are kept this long, then deleted by daily tasks. Six years: HIPAA's term for
+    # security documentation, and the longest medical-record retention our clinics are held to.
+    "AUDIT_RETENTION_YEARS": env.int("AUDIT_RETENTION_YEARS", default=6),
     # WHO weekly targets for adults; strength sessions are the logged home workouts.
     "WHO_WEEKLY": {"CARDIO_MINUTES": 150, "STRENGTH_SESSIONS": 2},
     # Browser sessions end after this long without a request, or this long after signing in,
@@ -412,6 +467,7 @@ CELERY_TASK_QUEUES = {"celery": {}, "scheduler": {}}
 CELERY_TASK_ROUTES = {
     "apps.reminders.tasks.reminders_tick": {"queue": "scheduler"},
     "apps.reminders.tasks.delivery_sweep": {"queue": "scheduler"},
+    "apps.history.tasks.history_prune": {"queue": "scheduler"},
 }
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # The file broker keeps its exchange table with the queues, not in the working tree.
@@ -441,5 +497,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.reminders.tasks.delivery_sweep",
         "schedule": GREENLIGHT["DELIVERY_SWEEP_SECONDS"],
         "options": {"expires": GREENLIGHT["DELIVERY_SWEEP_SECONDS"]},
+    },
+    "history-prune": {
+        "task": "apps.history.tasks.history_prune",
+        "schedule": 24 * 3600.0,
+        "options": {"expires": 3600},
+    },
+    "audit-retention": {
+        "task": "apps.audit.tasks.audit_retention",
+        "schedule": 24 * 60 * 60.0,
+        "options": {"expires": 60 * 60},
     },
 }

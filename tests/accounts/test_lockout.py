@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.common.ratelimit import client_address
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, totp_enrol
 
 pytestmark = pytest.mark.django_db
 
@@ -43,9 +43,7 @@ def real_limits(settings):
 
 
 def _browser_login(client, email, password, **extra):
-    return client.post(
-        reverse("accounts:login"), {"username": email, "password": password}, **extra
-    )
+    return client.post(reverse("accounts:login"), {"login": email, "password": password}, **extra)
 
 
 def _token(client, email, password, **extra):
@@ -113,27 +111,35 @@ def test_v6_3_1_the_api_answers_a_lockout_with_429_json_and_retry_after(patient)
     assert "token" not in response.json()
 
 
-def test_v6_3_1_the_admin_login_locks_out_too(clinic):
+def test_v6_3_1_the_admin_login_is_the_same_locked_door(clinic):
     staff = UserFactory(clinic=clinic, is_staff=True, is_superuser=True)
     client = Client()
+
+    # the admin's own login form is gone: it sends to the one sign-in page
+    form = client.get("/admin/login/?next=/admin/")
+    assert form.status_code == 302
+    assert form["Location"].startswith(reverse("accounts:login"))
+    client.post("/admin/login/", {"username": staff.email, "password": PASSWORD})
+    assert SESSION_KEY not in client.session
+
+    # where ten failures lock the account, the right password included
     for _ in range(10):
-        client.post("/admin/login/", {"username": staff.email, "password": "wrong-guess-123"})
-
-    response = client.post("/admin/login/", {"username": staff.email, "password": PASSWORD})
-
-    assert response.status_code == 200
+        _browser_login(client, staff.email, "wrong-guess-123")
+    response = _browser_login(client, staff.email, PASSWORD)
     assert LOCKED_TEXT in response.content.decode()
     assert SESSION_KEY not in client.session
 
 
 def test_v6_3_1_fifty_failures_from_one_address_lock_that_address_for_every_account(clinician):
+    totp_enrol(clinician)
     # given 50 failed sign-ins from one address, each for a different (unknown) account
     for n in range(50):
         _token(Client(), f"guess{n}@example.com", "wrong-guess-123", REMOTE_ADDR="192.0.2.7")
 
     # then even a valid account cannot sign in from there; from elsewhere it can
     assert _token(Client(), clinician.email, PASSWORD, REMOTE_ADDR="192.0.2.7").status_code == 429
-    assert _token(Client(), clinician.email, PASSWORD, REMOTE_ADDR="192.0.2.8").status_code == 201
+    # (the password step passes: an enrolled clinician is asked for the code next)
+    assert _token(Client(), clinician.email, PASSWORD, REMOTE_ADDR="192.0.2.8").status_code == 200
 
 
 def test_v6_3_1_a_rotating_x_forwarded_for_does_not_escape_the_address_lockout(clinician):
@@ -163,6 +169,7 @@ def test_v6_3_1_x_forwarded_for_is_believed_only_from_a_trusted_proxy(real_limit
 
 
 def test_v6_3_1_the_lock_ends_after_the_cool_off(clinician):
+    totp_enrol(clinician)
     start = timezone.now()
     with time_machine.travel(start, tick=False):
         for _ in range(10):
@@ -171,7 +178,7 @@ def test_v6_3_1_the_lock_ends_after_the_cool_off(clinician):
     with time_machine.travel(start + timedelta(minutes=14), tick=False):
         assert _token(Client(), clinician.email, PASSWORD).status_code == 429
     with time_machine.travel(start + timedelta(minutes=16), tick=False):
-        assert _token(Client(), clinician.email, PASSWORD).status_code == 201
+        assert _token(Client(), clinician.email, PASSWORD).status_code == 200
 
 
 def test_v6_1_1_the_limits_are_settings(real_limits, clinician):

@@ -32,7 +32,7 @@ def attempts(clinician):
 def _login_page(email: str, password: str) -> str:
     """The page after a failed login, less what differs by design: the CSRF token and the
     email the person typed (kept in the field so they can fix a typo)."""
-    response = Client().post(reverse("accounts:login"), {"username": email, "password": password})
+    response = Client().post(reverse("accounts:login"), {"login": email, "password": password})
     assert response.status_code == 200
     page = response.content.decode().replace(email, "EMAIL")
     return re.sub(r'(name="csrfmiddlewaretoken" value=")[^"]+', r"\1", page)
@@ -59,9 +59,14 @@ def test_v6_3_8_the_token_endpoint_fails_the_same_for_known_unknown_and_inactive
     assert answers[2] == answers[0]
 
 
-def test_v6_3_8_password_reset_shows_the_same_page_for_known_and_unknown(clinician, mailoutbox):
+def test_v6_3_8_password_reset_shows_the_same_page_for_known_and_unknown(
+    clinician, mailoutbox, django_capture_on_commit_callbacks
+):
     def reset(email):
-        response = Client().post(reverse("accounts:password_reset"), {"email": email}, follow=True)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = Client().post(
+                reverse("accounts:password_reset"), {"email": email}, follow=True
+            )
         return response.redirect_chain, response.content
 
     # the same redirect and the same "if an account exists" page, whoever asks

@@ -10,6 +10,7 @@ from django.urls import reverse
 from apps.accounts.models import User
 from apps.accounts.services import invite_link, user_create_invited
 from config.settings import base
+from tests.conftest import mfa_pass
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +59,7 @@ def test_v11_4_2_an_old_pbkdf2_hash_still_works_and_becomes_argon2id_at_login(cl
 
     # when they log in with it
     response = Client().post(
-        reverse("accounts:login"), {"username": clinician.email, "password": PASSWORD}
+        reverse("accounts:login"), {"login": clinician.email, "password": PASSWORD}
     )
 
     # then it works, and the stored hash is now Argon2id
@@ -130,6 +131,7 @@ def test_v6_2_5_no_composition_rules_a_long_password_of_digits_or_words_is_fine(
         clinician.set_password(PASSWORD)
         clinician.save()
         clinician_client.force_login(clinician)
+        mfa_pass(clinician_client, clinician)
 
 
 def test_v6_2_1_the_form_tells_the_length_rules_before_you_type(clinician):

@@ -6,15 +6,25 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from apps.exercises.services import exercise_create
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, totp_code, totp_enrol
 
 pytestmark = pytest.mark.django_db
 
 
 def token_for(user) -> str:
+    """Sign in through the API as an app would: a clinician sends their app's code too."""
+    if user.mfa_required:
+        totp_enrol(user)
     response = APIClient().post(
         "/api/v1/auth/token/", {"email": user.email, "password": PASSWORD}, format="json"
     )
+    if user.mfa_required:
+        assert response.status_code == 200, response.content
+        response = APIClient().post(
+            "/api/v1/auth/token/mfa/",
+            {"mfa_token": response.json()["mfa_token"], "code": totp_code()},
+            format="json",
+        )
     assert response.status_code == 201, response.content
     return response.json()["token"]
 

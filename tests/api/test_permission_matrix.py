@@ -13,9 +13,10 @@ from drf_spectacular.generators import SchemaGenerator
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from apps.accounts.mfa import mfa_ticket_issue
 from apps.exercises.models import Progression
 from apps.painlogs.services import ResultInput, activity_log, workout_log
-from tests.factories import PASSWORD, library_exercise
+from tests.factories import PASSWORD, library_exercise, totp_code, totp_enrol
 
 pytestmark = pytest.mark.django_db
 ROLES = ["anonymous", "patient", "other_patient", "clinician", "stranger"]
@@ -34,11 +35,19 @@ EXPECTED = {
     ("POST", "/api/v1/activities/"): _statuses(401, 201, 201, 403, 403),
     ("GET", "/api/v1/activities/{id}/"): READ_OWN,
     ("POST", "/api/v1/auth/logout/"): _statuses(401, 204, 204, 204, 204),
-    ("POST", "/api/v1/auth/token/"): _statuses(401, 201, 201, 201, 201),  # unknown: 401
+    # unknown: 401; patients get the token; clinicians (enrolled) are asked for their code
+    ("POST", "/api/v1/auth/token/"): _statuses(401, 201, 201, 200, 200),
+    # a code with the first step's ticket: patients have no second factor, a bad ticket is 401
+    ("POST", "/api/v1/auth/token/mfa/"): _statuses(401, 401, 401, 201, 201),
+    ("GET", "/api/v1/auth/tokens/"): READ_ALL,
+    # revoking our patient's token: only the patient themselves
+    ("DELETE", "/api/v1/auth/tokens/{token_key}/"): _statuses(401, 204, 404, 404, 404),
     ("GET", "/api/v1/exercises/"): READ_ALL,
     ("POST", "/api/v1/exercises/"): _statuses(401, 403, 403, 201, 201),
     ("GET", "/api/v1/exercises/{id}/"): READ_ALL,
     ("GET", "/api/v1/me/"): READ_ALL,
+    # one's own record: a clinician has none, so nothing to export
+    ("GET", "/api/v1/me/export/"): _statuses(401, 200, 200, 404, 404),
     ("GET", "/api/v1/patients/"): READ_ALL,
     ("POST", "/api/v1/patients/"): _statuses(401, 403, 403, 201, 201),
     ("GET", "/api/v1/patients/{patient_pk}/programs/"): READ_OWN,
@@ -46,6 +55,9 @@ EXPECTED = {
     ("GET", "/api/v1/patients/{id}/"): READ_OWN,
     ("PATCH", "/api/v1/patients/{id}/"): _statuses(401, 403, 404, 200, 404),
     ("GET", "/api/v1/patients/{id}/trend/"): READ_OWN,
+    ("GET", "/api/v1/patients/{id}/export/"): READ_OWN,
+    # who saw the record: the care team and clinic admins; the patient has /me/record-views/
+    ("GET", "/api/v1/patients/{id}/audit/"): _statuses(401, 404, 404, 200, 404),
     ("GET", "/api/v1/patients/{patient_pk}/messages/"): READ_OWN,
     ("POST", "/api/v1/patients/{patient_pk}/messages/"): _statuses(401, 201, 404, 201, 404),
     ("POST", "/api/v1/patients/{patient_pk}/messages/read/"): _statuses(401, 200, 404, 200, 404),
@@ -92,6 +104,8 @@ def world(patient, program, other_patient, clinician, other_clinic_clinician):
         duration_minutes=30,
         pain_during=1,
     )
+    totp_enrol(clinician)
+    totp_enrol(other_clinic_clinician)
     users = {
         "patient": patient.user,
         "other_patient": other_patient.user,
@@ -104,6 +118,7 @@ def world(patient, program, other_patient, clinician, other_clinic_clinician):
         "program": program,
         "workout": workout,
         "activity": activity,
+        "patient_token": AuthToken.objects.create(patient.user)[0],
     }
 
 
@@ -113,12 +128,18 @@ def _path(method, path, world) -> str:
         "/api/v1/exercises/{id}/": library_exercise("hip-hike").pk,
         "/api/v1/patients/{id}/": world["patient"].pk,
         "/api/v1/patients/{id}/trend/": world["patient"].pk,
+        "/api/v1/patients/{id}/export/": world["patient"].pk,
+        "/api/v1/patients/{id}/audit/": world["patient"].pk,
         "/api/v1/programs/{id}/": world["program"].pk,
         "/api/v1/progressions/{id}/": Progression.objects.first().pk,
         "/api/v1/workouts/{id}/": world["workout"].pk,
         "/api/v1/workouts/{id}/followup/": world["workout"].pk,
     }
-    return path.format(id=ids.get(path), patient_pk=world["patient"].pk)
+    return path.format(
+        id=ids.get(path),
+        patient_pk=world["patient"].pk,
+        token_key=world["patient_token"].token_key,
+    )
 
 
 def _body(method, path, role, world):
@@ -135,6 +156,10 @@ def _body(method, path, role, world):
         "/api/v1/auth/token/": {
             "email": user.email if user else "nobody@example.com",
             "password": PASSWORD,
+        },
+        "/api/v1/auth/token/mfa/": {
+            "mfa_token": mfa_ticket_issue(user) if user else "not-a-ticket",
+            "code": totp_code(),
         },
         "/api/v1/exercises/": {
             "name": f"Wall sit {n}",

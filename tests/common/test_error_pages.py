@@ -87,7 +87,7 @@ def test_the_server_error_page_renders_without_a_request():
 def test_an_expired_form_explains_itself_in_the_site_layout():
     client = Client(enforce_csrf_checks=True)
 
-    response = client.post("/accounts/login/", {"username": "pat@example.com"})
+    response = client.post("/accounts/login/", {"login": "pat@example.com"})
 
     assert response.status_code == 403
     assert b"That form has expired" in response.content

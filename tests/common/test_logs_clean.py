@@ -13,14 +13,16 @@ from types import SimpleNamespace
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from gunicorn.config import Config
 
 from apps.common.logging import RedactingGunicornLogger, RedactSecretsFilter, redact
 from apps.painlogs.models import Workout
-from apps.reminders.models import Notification
-from apps.reminders.services import notification_email_deliver, unsubscribe_token
+from apps.reminders.models import Job, Notification
+from apps.reminders.services import job_run, notification_email_deliver, unsubscribe_token
+from tests.conftest import mfa_pass
 from tests.factories import PASSWORD
 from tests.helpers import logged_session
 
@@ -129,13 +131,16 @@ def _emailed_link(mail, pattern: str) -> str:
 
 
 @pytest.mark.django_db
-def test_logins_and_password_reset_links_stay_out_of_the_logs(client, patient, mailoutbox, logs):
+def test_logins_and_password_reset_links_stay_out_of_the_logs(
+    client, patient, mailoutbox, django_capture_on_commit_callbacks, logs
+):
     # a successful and a failed login
-    client.post(reverse("accounts:login"), {"username": patient.user.email, "password": PASSWORD})
+    client.post(reverse("accounts:login"), {"login": patient.user.email, "password": PASSWORD})
     client.post(reverse("accounts:logout"))
-    client.post(reverse("accounts:login"), {"username": patient.user.email, "password": "nope"})
+    client.post(reverse("accounts:login"), {"login": patient.user.email, "password": "nope"})
     # a reset request, the emailed link followed, a 404 under it and a tampered copy
-    client.post(reverse("accounts:password_reset"), {"email": patient.user.email})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password_reset"), {"email": patient.user.email})
     link = _emailed_link(mailoutbox[0], r"/accounts/password/reset/[^/\s]+/[^/\s]+/")
     token = link.rstrip("/").rsplit("/", 1)[1]
     assert client.get(link, follow=True).status_code == 200
@@ -154,6 +159,7 @@ def test_an_invitation_link_stays_out_of_the_logs(
     client, clinic_admin, mailoutbox, django_capture_on_commit_callbacks, logs
 ):
     client.force_login(clinic_admin)
+    mfa_pass(client, clinic_admin)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("accounts:team"),
@@ -244,3 +250,24 @@ def test_an_email_the_server_refuses_logs_the_notification_not_the_address(
     assert address in note.email_last_error  # the row keeps what the server said
     assert any(f"{note.pk}" in line and "SMTPRecipientsRefused" in line for line in logs())
     assert_clean(logs(), [address])
+
+
+@pytest.mark.django_db
+def test_a_refused_reset_email_logs_neither_the_address_nor_the_link(
+    patient, smtp, mailoutbox, django_capture_on_commit_callbacks, logs
+):
+    # given an SMTP server that refuses the recipient, quoting the address, until the last try
+    address = patient.user.email
+    smtp.refuse(SMTPRecipientsRefused({address: (550, f"<{address}>: unknown user".encode())}))
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post(reverse("accounts:password_reset"), {"email": address})
+    job = Job.objects.get()
+    for _ in range(4):
+        job_run(job_id=job.pk, now=Job.objects.get().next_attempt_at)
+    smtp.restore()
+    # when the next try goes through
+    job_run(job_id=job.pk, now=Job.objects.get().next_attempt_at)
+
+    link = _emailed_link(mailoutbox[0], r"/accounts/password/reset/[^/\s]+/[^/\s]+/")
+    assert any(f"Email job {job.pk}" in line and "SMTPRecipientsRefused" in line for line in logs())
+    assert_clean(logs(), [address, link, link.rstrip("/").rsplit("/", 1)[1]])

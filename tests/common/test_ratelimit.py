@@ -11,6 +11,7 @@ from django.utils.html import escape
 from rest_framework.test import APIClient
 
 from apps.common.ratelimit import TOO_OFTEN, parse_rate, rate_limit_hit, user_rate_limited
+from tests.conftest import mfa_pass
 
 pytestmark = pytest.mark.django_db
 
@@ -126,6 +127,7 @@ def test_v2_4_1_one_users_writes_do_not_limit_another(limits, patient, other_pat
 def test_v2_4_1_a_clinic_admin_inviting_too_many_clinicians_is_told_so(limits, clinic_admin):
     client = Client()
     client.force_login(clinic_admin)
+    mfa_pass(client, clinic_admin)
     url = reverse("accounts:team")
     for n in range(2):
         data = {"full_name": f"New {n}", "email": f"new{n}@riverside.test", "role": "clinician"}

@@ -6,6 +6,7 @@ says how to add it."""
 from datetime import timedelta
 
 import pytest
+from allauth.usersessions.models import UserSession
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.http import HttpResponse
@@ -21,8 +22,9 @@ from apps.common.security import csp_directives, security_header_problems
 from apps.exercises.models import Progression
 from apps.painlogs.services import activity_log
 from apps.reminders.models import Notification
+from apps.reminders.services import unsubscribe_token
 from tests.conftest import client_for
-from tests.factories import PASSWORD, library_exercise
+from tests.factories import PASSWORD, library_exercise, totp_enrol
 from tests.helpers import logged_session
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +39,9 @@ FILLED = {
     "patients/<int:pk>/": "/patients/{patient}/",
     "patients/<int:pk>/edit/": "/patients/{patient}/edit/",
     "patients/<int:pk>/trend/": "/patients/{patient}/trend/",
+    "patients/<int:pk>/export/": "/patients/{patient}/export/",
+    "patients/<int:pk>/export/summary/": "/patients/{patient}/export/summary/",
+    "patients/<int:pk>/audit/": "/patients/{patient}/audit/",
     "library/<int:pk>/": "/library/{exercise}/",
     "patients/<int:patient_pk>/programs/new/": "/patients/{patient}/programs/new/",
     "programs/<int:pk>/edit/": "/programs/{program}/edit/",
@@ -48,12 +53,15 @@ FILLED = {
     "notifications/<int:pk>/send-again/": "/notifications/{notification}/send-again/",
     # POST-only: a GET answers 405 before any lookup, so any id walks it.
     "notifications/checks/<int:pk>/run-again/": "/notifications/checks/{notification}/run-again/",
-    "notifications/unsubscribe/<str:token>/": "/notifications/unsubscribe/no-such-token/",
+    # A genuine link: its GET asks and changes nothing, so every persona walks the real page.
+    "notifications/unsubscribe/<str:token>/": "/notifications/unsubscribe/{unsubscribe}/",
     "patients/<int:pk>/messages/": "/patients/{patient}/messages/",
     "patients/<int:pk>/notes/new/": "/patients/{patient}/notes/new/",
     "programs/<int:pk>/cards/": "/programs/{program}/cards/",
     "education/<int:pk>/": "/education/{card}/",
     "api/v1/patients/<int:pk>/trend/": "/api/v1/patients/{patient}/trend/",
+    "api/v1/patients/<int:pk>/export/": "/api/v1/patients/{patient}/export/",
+    "api/v1/patients/<int:pk>/audit/": "/api/v1/patients/{patient}/audit/",
     "api/v1/patients/<int:patient_pk>/programs/": "/api/v1/patients/{patient}/programs/",
     "api/v1/patients/<int:patient_pk>/messages/": "/api/v1/patients/{patient}/messages/",
     "api/v1/patients/<int:patient_pk>/messages/read/": "/api/v1/patients/{patient}/messages/read/",
@@ -94,7 +102,40 @@ FILLED = {
     "admin/knox/authtoken/<path:object_id>/delete/": "/admin/knox/authtoken/{token}/delete/",
     "admin/knox/authtoken/<path:object_id>/change/": "/admin/knox/authtoken/{token}/change/",
     "admin/knox/authtoken/<path:object_id>/": "/admin/knox/authtoken/{token}/",
-    "admin/(?P<app_label>auth|knox)/$": "/admin/auth/",
+    "accounts/security/devices/<int:pk>/end/": "/accounts/security/devices/{device}/end/",
+    "api/v1/auth/tokens/<str:token_key>/": "/api/v1/auth/tokens/{token_key}/",
+    "accounts/security/tokens/<str:token_key>/revoke/": (
+        "/accounts/security/tokens/{token_key}/revoke/"
+    ),
+    "accounts/two-factor/webauthn/keys/<int:pk>/remove/": (
+        "/accounts/two-factor/webauthn/keys/{authenticator}/remove/"
+    ),
+    "accounts/two-factor/webauthn/keys/<int:pk>/edit/": (
+        "/accounts/two-factor/webauthn/keys/{authenticator}/edit/"
+    ),
+    "admin/mfa/authenticator/<path:object_id>/history/": (
+        "/admin/mfa/authenticator/{authenticator}/history/"
+    ),
+    "admin/mfa/authenticator/<path:object_id>/delete/": (
+        "/admin/mfa/authenticator/{authenticator}/delete/"
+    ),
+    "admin/mfa/authenticator/<path:object_id>/change/": (
+        "/admin/mfa/authenticator/{authenticator}/change/"
+    ),
+    "admin/mfa/authenticator/<path:object_id>/": "/admin/mfa/authenticator/{authenticator}/",
+    "admin/usersessions/usersession/<path:object_id>/history/": (
+        "/admin/usersessions/usersession/{device}/history/"
+    ),
+    "admin/usersessions/usersession/<path:object_id>/delete/": (
+        "/admin/usersessions/usersession/{device}/delete/"
+    ),
+    "admin/usersessions/usersession/<path:object_id>/change/": (
+        "/admin/usersessions/usersession/{device}/change/"
+    ),
+    "admin/usersessions/usersession/<path:object_id>/": (
+        "/admin/usersessions/usersession/{device}/"
+    ),
+    "admin/(?P<app_label>auth|knox|mfa|usersessions)/$": "/admin/auth/",
     "admin/(?P<url>.*)$": "/admin/no-such-page/",
 }
 # Routes the walk cannot request, each with the reason. Empty: every route answers a GET (a
@@ -146,6 +187,9 @@ def ids(clinician, patient, program):
     message_send(author=patient.user, patient=patient, body="Sore after the hill run")
     group = Group.objects.create(name="Reviewers")
     token, _ = AuthToken.objects.create(user=clinician)
+    device = UserSession.objects.create(
+        user=clinician, session_key="walked-device", ip="192.0.2.1", user_agent="Firefox"
+    )
     return {
         "patient": patient.pk,
         "program": program.pk,
@@ -160,6 +204,10 @@ def ids(clinician, patient, program):
         "group_type": ContentType.objects.get_for_model(Group).pk,
         "token": token.pk,
         "member": clinician.pk,
+        "token_key": token.token_key,
+        "device": device.pk,
+        "authenticator": totp_enrol(clinician).pk,
+        "unsubscribe": unsubscribe_token(clinician.pk),
     }
 
 

@@ -87,6 +87,8 @@ def clinician_pages(patient, program) -> list[str]:
         "/patients/",
         f"/patients/{patient.pk}/",
         f"/patients/{patient.pk}/trend/",
+        f"/patients/{patient.pk}/export/summary/",
+        f"/patients/{patient.pk}/audit/",
         f"/patients/{patient.pk}/messages/",
         f"/patients/{patient.pk}/notes/new/",
         f"/programs/{program.pk}/edit/",
@@ -94,4 +96,9 @@ def clinician_pages(patient, program) -> list[str]:
         "/education/",
         "/library/",
         "/notifications/",
+        "/accounts/security/",
+        "/accounts/two-factor/",
+        "/accounts/two-factor/totp/deactivate/",
+        "/accounts/two-factor/webauthn/",
+        "/accounts/devices/",
     ]

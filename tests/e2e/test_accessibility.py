@@ -63,6 +63,7 @@ def test_patient_pages_pass_axe_on_a_phone(live_server, browser, patient, conver
         "/messages/",
         "/activities/new/",
         f"/patients/{patient.pk}/trend/",
+        "/me/record-views/",
         f"/education/{EducationCard.objects.first().pk}/",
     ]
     found = {path: violations(page, live_server.url + path) for path in paths}

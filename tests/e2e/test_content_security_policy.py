@@ -9,7 +9,7 @@ from apps.accounts.models import User
 from apps.care.models import EducationCard
 from tests.e2e.conftest import clinician_pages
 from tests.e2e.test_core_loop import PHONE, log_in
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, totp_code, totp_enrol
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -87,13 +87,18 @@ def test_api_docs_show_the_api_under_the_policy(live_server, browser):
 
 
 def test_admin_signs_in_under_the_policy(live_server, browser):
-    User.objects.create_superuser(email="root@riverside.test", password=PASSWORD)
+    root = User.objects.create_superuser(email="root@riverside.test", password=PASSWORD)
+    totp_enrol(root)
     page = recording_page(browser, viewport={"width": 1280, "height": 900})
 
-    login = visit(page, f"{live_server.url}/admin/login/")
+    # the admin's login leads to the one sign-in page: password, then the app's code
+    login = visit(page, f"{live_server.url}/admin/login/?next=/admin/")
     page.get_by_label("Email").fill("root@riverside.test")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    login += violations(page)
+    page.get_by_label("Code").fill(totp_code())
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
     index = violations(page)
     add_group = visit(page, f"{live_server.url}/admin/auth/group/add/")

@@ -5,7 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD
+from apps.accounts.models import User
+from tests.factories import PASSWORD, totp_code, totp_enrol
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -13,11 +14,20 @@ PHONE = {"width": 390, "height": 844}
 
 
 def log_in(page, base_url, email):
+    """Sign in as a person would; clinicians have an authenticator app and type its code."""
+    user = User.objects.get(email=email)
+    if user.mfa_required:
+        totp_enrol(user)
     page.goto(f"{base_url}/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state("load")
+    if user.mfa_required:
+        expect(page.get_by_role("heading", name="Two-factor authentication")).to_be_visible()
+        page.get_by_label("Code").fill(totp_code())
+        page.get_by_role("button", name="Sign in", exact=True).click()
+        page.wait_for_load_state("load")
 
 
 def test_clinician_assigns_patient_logs_clinician_sees_chart(

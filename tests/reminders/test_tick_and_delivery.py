@@ -5,6 +5,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.painlogs.models import Workout
 from apps.patients.models import Patient
@@ -133,26 +134,6 @@ def test_a_redelivered_task_does_not_send_twice(patient, mailoutbox):
     assert len(mailoutbox) == 1
 
 
-def test_one_click_unsubscribe_stops_emails_but_not_in_app(client, patient, mailoutbox):
-    note = _note(patient)
-    response = client.get(services.unsubscribe_url(patient.user.pk))
-    assert response.status_code == 200
-    assert "Reminder emails are off" in response.content.decode()
-
-    assert notification_email_deliver(notification_id=note.pk) is False
-    assert mailoutbox == []
-    note.refresh_from_db()
-    assert note.email_status == "skipped"
-    patient.user.refresh_from_db()
-    assert patient.user.email_reminders is False
-
-
-def test_a_tampered_unsubscribe_link_is_404(client, patient):
-    token = services.unsubscribe_token(patient.user.pk)
-    response = client.get(reverse("reminders:unsubscribe", args=[token[:-2] + "xx"]))
-    assert response.status_code == 404
-
-
 def test_in_app_list_shows_unread_count_and_a_stranger_cannot_open_it(patient, other_patient):
     note = _note(patient)
     own = client_for(patient.user)
@@ -214,6 +195,36 @@ def test_one_tick_costs_the_same_queries_for_3_or_30_patients(
         # every patient got both a workout reminder and a 24-hour check this tick
         assert made == 2 * size
     assert counts[0] == counts[1]
+
+
+def test_recording_3_or_2500_reminders_costs_the_same_queries_and_keeps_existing_rows(patient):
+    """The tick's insert is one statement however many rows are due (no batches)."""
+    user = patient.user
+    earlier = Notification.objects.create(
+        recipient=user, patient=patient, kind="workout_due", occurrence="day-0", title="x", link="/"
+    )
+    Notification.objects.filter(pk=earlier.pk).update(email_status="sent", email_attempts=1)
+    counts = []
+    for size in (3, 2500):
+        due = [
+            services.Due(user.pk, patient.pk, "workout_due", f"day-{i}", "Time", "/today/")
+            for i in range(size)
+        ]
+        since = timezone.now()
+        with CaptureQueriesContext(connection) as queries:
+            fresh = services.notifications_record(due, since=since)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert Notification.objects.filter(recipient=user).count() == 2500
+    # the row that existed already is neither duplicated nor reset to pending
+    earlier.refresh_from_db()
+    assert (earlier.email_status, earlier.email_attempts, earlier.title) == ("sent", 1, "x")
+    new = Notification.objects.get(recipient=user, occurrence="day-2499")
+    assert new.pk in fresh
+    assert (new.email_status, new.email_attempts, new.patient_id) == ("pending", 0, patient.pk)
+    assert new.created_at >= since
+    assert new.email_next_attempt_at == new.created_at
+    assert new.email_message_id().startswith(f"<notification.{new.pk}.")
 
 
 # Monday 23 November 2026, 08:30 in London (UTC+0 in winter).
@@ -279,12 +290,3 @@ def test_ticking_all_day_through_a_dst_change_reminds_once_at_0730_local(
     reminders = Notification.objects.filter(kind="workout_due")
     assert [r.occurrence for r in reminders] == [day.isoformat()]
     assert firsts == [expected_utc]
-
-
-def test_an_unsubscribe_can_be_undone_from_the_same_page(client, clinician):
-    url = services.unsubscribe_url(clinician.pk)
-    client.get(url)
-    response = client.post(url, {"action": "resubscribe"})
-    assert "Reminder emails are on again" in response.content.decode()
-    clinician.refresh_from_db()
-    assert clinician.email_reminders is True

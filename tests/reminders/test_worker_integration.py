@@ -4,7 +4,9 @@ Needs PostgreSQL (the worker process must see the test database) and Redis; CI p
 Elsewhere the test is skipped, unless GREENLIGHT_REQUIRE_SERVICES=1 makes that a failure.
 """
 
+import email
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -15,9 +17,11 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from django.db import connection
+from django.test import Client
 from django.utils import timezone
 
-from apps.reminders.models import Notification
+from apps.accounts.services import clinician_create
+from apps.reminders.models import Job, Notification
 from apps.reminders.tasks import notification_email_send, reminders_tick
 from config.celery_app import app as celery_app
 from tests.factories import (
@@ -93,6 +97,8 @@ def worker(settings, tmp_path):
             "DJANGO_SETTINGS_MODULE": "config.settings.local",
             "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+            # The worker makes one-time links: it signs them with the key the web app checks.
+            "DJANGO_SECRET_KEY": settings.SECRET_KEY,
             "DELIVERY_RETRY_MINUTES": "0.01,0.01,0.01,0.01,0.01",
             "DELIVERY_SWEEP_SECONDS": "1",
             "REMINDER_TICK_SECONDS": "3600",
@@ -234,4 +240,32 @@ def test_an_smtp_server_that_always_refuses_leaves_a_recorded_failure(smtp, work
     assert note.email_attempts == 6  # the first try and five retries
     assert "451" in note.email_last_error
     assert inbox.messages == []
+    assert proc.poll() is None
+
+
+def test_an_invitation_refused_twice_reaches_the_invitee_once_with_a_working_link(
+    smtp, worker, clinic_admin
+):
+    inbox, port = smtp(fail_first=2)
+    proc = worker(port)
+
+    # when the admin invites a colleague (the commit publishes the row's id to the worker)
+    clinician_create(
+        admin=clinic_admin, email="nina@riverside.test", full_name="Nina New", role="clinician"
+    )
+
+    # then, after two refusals, the worker delivers one invitation
+    assert _wait_for(lambda: Job.objects.get().status == "done"), "the invitation never went"
+    time.sleep(2)
+    assert (len(inbox.messages), inbox.refused, Job.objects.get().attempts) == (1, 2, 3)
+    message = email.message_from_string(inbox.messages[0], policy=email.policy.default)
+    assert message["Message-ID"] == Job.objects.get().email_message_id()
+    body = message.get_body(("plain",)).get_content()
+    # and its link, made by the worker, lets Nina choose her password
+    path = re.search(r"https?://[^/\s]+(/accounts/invite/\S+?/\S+?/)", body)[1]
+    browser = Client()
+    form = browser.get(path, follow=True)
+    password = "Gentle-hip-hinges-2026"
+    browser.post(form.redirect_chain[-1][0], {"new_password1": password, "new_password2": password})
+    assert Client().login(email="nina@riverside.test", password=password)
     assert proc.poll() is None

@@ -7,18 +7,60 @@ origin checks all run as they do for a clinic.
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import requests
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
+from apps.common.management.commands.seed_demo import DEMO_TOTP_SECRET
 from apps.common.security import security_header_problems
 
 # Links a person can follow that would end the walk or leave the app.
 NOT_FOLLOWED = ("/accounts/logout/", "/static/")
 MAX_PAGES = 400
+
+
+_used_codes: dict[str, set[str]] = {}
+
+
+def fresh_totp_code(email: str) -> str:
+    """A demo clinician's authenticator code not used yet (each code works once).
+
+    The server accepts the codes of the previous, current and next 30 s; when all three are
+    spent, wait for the next one.
+    """
+    used = _used_codes.setdefault(email, set())
+    while True:
+        step = int(time.time() // 30)
+        for offset in (0, -1, 1):
+            code = format_hotp_value(hotp_value(DEMO_TOTP_SECRET, step + offset))
+            if code not in used:
+                used.add(code)
+                return code
+        time.sleep(30 - time.time() % 30 + 0.1)
+
+
+def api_token(base_url: str, email: str, password: str) -> str:
+    """An API token as an app gets it: email and password, then a code if one is asked for."""
+    headers = {"X-Forwarded-Proto": "https"}
+    answer = requests.post(
+        f"{base_url}/api/v1/auth/token/",
+        json={"email": email, "password": password},
+        headers=headers,
+        timeout=30,
+    ).json()
+    if answer.get("mfa_required"):
+        answer = requests.post(
+            f"{base_url}/api/v1/auth/token/mfa/",
+            json={"mfa_token": answer["mfa_token"], "code": fresh_totp_code(email)},
+            headers=headers,
+            timeout=30,
+        ).json()
+    return answer["token"]
 
 
 class _Links(HTMLParser):
@@ -108,10 +150,20 @@ class Visitor:
         response = self.request(
             "POST",
             "/accounts/login/",
-            data={"username": email, "password": password, "csrfmiddlewaretoken": form.csrf},
+            data={"login": email, "password": password, "csrfmiddlewaretoken": form.csrf},
         )
         if response.status_code != 302:
             raise AssertionError(f"{self.label} could not log in: {response.status_code}")
+        stage = response.headers["Location"]
+        if stage.endswith("/accounts/two-factor/authenticate/"):
+            form = parse(self.request("GET", stage).text)
+            response = self.request(
+                "POST",
+                stage,
+                data={"code": fresh_totp_code(email), "csrfmiddlewaretoken": form.csrf},
+            )
+            if response.status_code != 302:
+                raise AssertionError(f"{self.label}'s code was refused: {response.status_code}")
         self.authenticated = True
 
     def walk(self, start: str = "/") -> None:

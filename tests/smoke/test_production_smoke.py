@@ -12,9 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
-import requests
 
-from .crawl import ApiWalk, Visitor
+from .crawl import ApiWalk, Visitor, api_token
 from .stack import WORK, Services, Stack, smtp_sink
 
 pytestmark = pytest.mark.smoke
@@ -113,12 +112,7 @@ def test_every_page_a_user_can_reach_works(stack, role):
 @pytest.mark.parametrize("role", list(ROLES))
 def test_every_api_read_works(stack, role):
     visitor = Visitor(stack.base_url, role)
-    token = requests.post(
-        f"{stack.base_url}/api/v1/auth/token/",
-        json={"email": ROLES[role], "password": PASSWORD},
-        headers={"X-Forwarded-Proto": "https"},
-        timeout=30,
-    ).json()["token"]
+    token = api_token(stack.base_url, ROLES[role], PASSWORD)
     schema = visitor.request("GET", "/api/schema/?format=json").json()
 
     statuses = ApiWalk(visitor, token).run(schema)
@@ -126,7 +120,8 @@ def test_every_api_read_works(stack, role):
     FIGURES[f"api operations {role}"] = len(statuses)
     assert not visitor.problems, "\n".join(map(str, visitor.problems))
     assert all(0 < s < 500 for s in statuses.values()), statuses
-    lists = [p for p in statuses if "{" not in p and p != "/api/v1/me/"]
+    # /me/ answers are the caller's own (a clinician has no record of their own to export: 404)
+    lists = [p for p in statuses if "{" not in p and not p.startswith("/api/v1/me/")]
     assert all(statuses[p] in (200, 403) for p in lists), statuses
 
 

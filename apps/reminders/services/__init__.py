@@ -1,18 +1,24 @@
-"""Reminders and notifications: the tick, delivery, alerts and the outbox, one module each."""
+"""Reminders and notifications: the tick, delivery, alerts, the outbox and unsubscribing, one
+module each."""
 
 from .alerts import ALERT_BASELINE_DAYS, clinician_alert_check, program_change_notify
 from .delivery import (
-    email_unsubscribe,
     notification_email_deliver,
     notification_mark_read,
     notification_resend,
     notifications_send,
-    unsubscribe_token,
-    unsubscribe_url,
 )
+from .job_emails import job_email_deliver
 from .jobs import job_retry, job_run, jobs_create
 from .outbox import delivery_sweep, outbox_publish, outbox_settle
 from .tick import Due, notifications_record, reminders_tick
+from .unsubscribe import (
+    email_unsubscribe,
+    unsubscribe_headers,
+    unsubscribe_link_user,
+    unsubscribe_token,
+    unsubscribe_url,
+)
 
 __all__ = [
     "ALERT_BASELINE_DAYS",
@@ -20,6 +26,7 @@ __all__ = [
     "clinician_alert_check",
     "delivery_sweep",
     "email_unsubscribe",
+    "job_email_deliver",
     "job_retry",
     "job_run",
     "jobs_create",
@@ -32,6 +39,8 @@ __all__ = [
     "outbox_settle",
     "program_change_notify",
     "reminders_tick",
+    "unsubscribe_headers",
+    "unsubscribe_link_user",
     "unsubscribe_token",
     "unsubscribe_url",
 ]

@@ -12,15 +12,14 @@ import logging
 import smtplib
 import socket
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.core.signing import TimestampSigner
 from django.db import InterfaceError, OperationalError, close_old_connections, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from apps.common.services import require
@@ -29,6 +28,7 @@ from .. import selectors
 from ..models import Notification
 from ..rules import retry_delay
 from .outbox import outbox_publish_on_commit
+from .unsubscribe import unsubscribe_headers, unsubscribe_url
 
 logger = logging.getLogger(__name__)
 DATABASE_ERRORS = (OperationalError, InterfaceError)
@@ -45,15 +45,6 @@ SERVER_DOWN = (
 _smtp_paused_until = 0.0
 
 
-def unsubscribe_token(user_id: int) -> str:
-    return TimestampSigner(salt="greenlight.unsubscribe").sign(str(user_id))
-
-
-def unsubscribe_url(user_id: int) -> str:
-    path = reverse("reminders:unsubscribe", args=[unsubscribe_token(user_id)])
-    return settings.SITE_URL.rstrip("/") + path
-
-
 def notification_email_deliver(*, notification_id: int, now: datetime | None = None) -> bool:
     """Send one notification's email if it is due and nobody else holds it; True if sent.
 
@@ -62,7 +53,7 @@ def notification_email_deliver(*, notification_id: int, now: datetime | None = N
     """
     give_up_at = time.monotonic() + settings.CELERY_TASK_SOFT_TIME_LIMIT - 5
     now = now or timezone.now()
-    if time.monotonic() < _smtp_paused_until:
+    if smtp_paused():
         _defer(notification_id)
         return False
     note = _claim(notification_id, now)
@@ -72,10 +63,19 @@ def notification_email_deliver(*, notification_id: int, now: datetime | None = N
         _send(note)
     except Exception as error:
         if isinstance(error, SERVER_DOWN):
-            _smtp_pause()
+            smtp_pause_start()
         _failure_record(note, error)
         return False
-    _sent_record(note.pk, give_up_at=give_up_at)
+    sent_mark(
+        lambda: Notification.objects.filter(pk=note.pk).update(
+            email_status=Notification.EmailStatus.SENT,
+            email_sent_at=timezone.now(),
+            email_lease_until=None,
+            updated_at=timezone.now(),
+        ),
+        what=f"Notification {note.pk}",
+        give_up_at=give_up_at,
+    )
     return True
 
 
@@ -105,41 +105,37 @@ def _claim(pk: int, now: datetime) -> Notification | None:
 
 
 def _send(note: Notification) -> None:
+    unsubscribe = unsubscribe_url(note.recipient_id)
     context = {
         "note": note,
         "name": note.recipient.get_short_name(),
         "url": settings.SITE_URL.rstrip("/") + note.link,
-        "unsubscribe": unsubscribe_url(note.recipient_id),
+        "unsubscribe": unsubscribe,
     }
     message = EmailMultiAlternatives(
         subject=note.title,
         body=render_to_string("emails/reminder.txt", context),
         to=[note.recipient.email],
-        headers={"Message-ID": note.email_message_id()},
+        headers={"Message-ID": note.email_message_id(), **unsubscribe_headers(unsubscribe)},
     )
     message.attach_alternative(render_to_string("emails/reminder.html", context), "text/html")
     message.send()
 
 
-def _sent_record(pk: int, *, give_up_at: float) -> None:
-    """Mark it sent, waiting out a database blip: the email is gone, only the mark is missing.
+def sent_mark(mark: Callable[[], object], *, what: str, give_up_at: float) -> None:
+    """Mark an email sent, waiting out a database blip: it is gone, only the mark is missing.
 
     Giving up (past the task's soft time limit) leaves the lease to expire and the row to be
     sent again: the documented duplicate.
     """
     while True:
         try:
-            Notification.objects.filter(pk=pk).update(
-                email_status=Notification.EmailStatus.SENT,
-                email_sent_at=timezone.now(),
-                email_lease_until=None,
-                updated_at=timezone.now(),
-            )
+            mark()
             return
         except DATABASE_ERRORS:
             if time.monotonic() >= give_up_at:
                 raise
-            logger.warning("Notification %s sent but not yet marked: database unreachable", pk)
+            logger.warning("%s sent but not yet marked: database unreachable", what)
             close_old_connections()
             time.sleep(1)
 
@@ -167,9 +163,18 @@ def _failure_record(note: Notification, error: Exception) -> None:
     )
 
 
-def _smtp_pause() -> None:
+def smtp_paused() -> bool:
+    return time.monotonic() < _smtp_paused_until
+
+
+def smtp_pause_start() -> None:
     global _smtp_paused_until
     _smtp_paused_until = time.monotonic() + settings.GREENLIGHT["SMTP_PAUSE_SECONDS"]
+
+
+def smtp_pause_end(now: datetime) -> datetime:
+    """When this process's pause ends, as a moment to defer a due email to."""
+    return now + timedelta(seconds=max(_smtp_paused_until - time.monotonic(), 0))
 
 
 def smtp_pause_clear() -> None:
@@ -181,7 +186,7 @@ def smtp_pause_clear() -> None:
 def _defer(pk: int) -> None:
     """Push a due row past the pause without using one of its attempts."""
     now = timezone.now()
-    until = now + timedelta(seconds=max(_smtp_paused_until - time.monotonic(), 0))
+    until = smtp_pause_end(now)
     Notification.objects.filter(
         _lease_free(now),
         pk=pk,
@@ -213,12 +218,6 @@ def notification_mark_read(*, user, notification: Notification) -> None:
     if notification.recipient_id == user.pk and notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at", "updated_at"])
-
-
-def email_unsubscribe(*, user, subscribed: bool = False) -> None:
-    """One click from an email turns reminder emails off; the page offers to undo it."""
-    user.email_reminders = subscribed
-    user.save(update_fields=["email_reminders"])
 
 
 def notifications_send(*, recipients: list[tuple], kind: str, occurrence: str, patient=None) -> int:

@@ -1,4 +1,5 @@
-"""Checks owed after a change (clinician alert, automatic progression), run from the outbox."""
+"""Work owed after a change, run from the outbox: checks (clinician alert, automatic progression)
+here, account emails (invitation, password reset) in job_emails.py."""
 
 import logging
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from apps.common.services import require
 from .. import selectors
 from ..models import Job
 from ..rules import retry_delay
+from .job_emails import job_email_deliver
 from .outbox import outbox_publish_on_commit
 
 logger = logging.getLogger(__name__)
@@ -37,11 +39,22 @@ JOB_HANDLERS: dict[str, Callable[[int], None]] = {
 }
 
 
-def jobs_create(*, patient_id: int, work: list[tuple[str, int]]) -> list[int]:
-    """Record checks owed by a change in the caller's transaction; wake a worker on commit."""
+def jobs_create(
+    *, patient_id: int | None, work: list[tuple[str, int]], requested_by_id: int | None = None
+) -> list[int]:
+    """Record work owed by a change in the caller's transaction; wake a worker on commit."""
     now = timezone.now()
     jobs = Job.objects.bulk_create(
-        [Job(kind=kind, patient_id=patient_id, object_id=pk, queued_at=now) for kind, pk in work]
+        [
+            Job(
+                kind=kind,
+                patient_id=patient_id,
+                object_id=pk,
+                requested_by_id=requested_by_id,
+                queued_at=now,
+            )
+            for kind, pk in work
+        ]
     )
     ids = [job.pk for job in jobs]
     outbox_publish_on_commit(job_ids=ids)
@@ -53,8 +66,11 @@ def job_run(*, job_id: int, now: datetime | None = None) -> bool:
 
     The row stays locked while the check runs, so a duplicate message skips it; a crash rolls
     back both the check's writes and the mark, and the row is simply due again. A check that
-    raises is retried on the ``DELIVERY_RETRY_MINUTES`` ladder, then marked failed.
+    raises is retried on the ``DELIVERY_RETRY_MINUTES`` ladder, then marked failed. An email
+    row is claimed, sent and marked instead (job_emails.py), with no transaction open meanwhile.
     """
+    if Job.objects.filter(pk=job_id, kind__in=Job.EMAIL_KINDS).exists():
+        return job_email_deliver(job_id=job_id, now=now)
     now = now or timezone.now()
     job = None
     try:
@@ -106,10 +122,11 @@ def _job_failure_record(job_id: int, error: Exception) -> None:
 
 @transaction.atomic
 def job_retry(*, user, job: Job) -> None:
-    """Run a failed check again, with a fresh set of attempts (its patient's care team)."""
+    """Run a failed check, or send a failed email, again with a fresh set of attempts: for
+    those who may see it failed (``failed_jobs_for``)."""
     require(
         selectors.failed_jobs_for(user).filter(pk=job.pk).exists(),
-        "Only a check that could not run can be run again.",
+        "Only a check that could not run, or an email that could not be sent, can be retried.",
     )
     now = timezone.now()
     Job.objects.filter(pk=job.pk).update(

@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from allauth.mfa.totp.internal.auth import TOTP
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -41,6 +42,9 @@ from config.celery_app import tasks_paused
 
 CLINIC_NAME = "Greenlight Demo Clinic"
 PASSWORD = "greenlight-demo"  # noqa: S105 - demo accounts only, printed on purpose
+# The demo clinician's and admin's authenticator app key (clinicians must use a second factor).
+# Public on purpose, like the password: add it to an authenticator app, or `make totp`.
+DEMO_TOTP_SECRET = "GREENLIGHTDEMOGREENLIGHTDEMO2345"  # noqa: S105 - public demo key
 WEEKS = 6
 
 
@@ -117,6 +121,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {PASSWORD}):")
         for role, email in LOGINS:
             self.stdout.write(f"  {role:34} {email}")
+        self.stdout.write(
+            f"Clinicians then type a code: add the key {DEMO_TOTP_SECRET} to an authenticator "
+            "app, or run `make totp` for the current code."
+        )
 
     def _seed(self, now: datetime):
         admin = clinic_create(
@@ -134,6 +142,8 @@ class Command(BaseCommand):
             clinic=admin.clinic,
             timezone="Europe/London",
         )
+        for clinician in (admin, sam):
+            TOTP.activate(clinician, DEMO_TOTP_SECRET)
         for demo in (MAYA, TOM, PRIYA):
             self._patient(demo, clinician=sam, rng=random.Random(demo.email), now=now)  # noqa: S311 - repeatable demo, not crypto
         _conversations(sam, now)
