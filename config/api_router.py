@@ -9,7 +9,7 @@ from apps.accounts.api import (
     TokenRevokeView,
     TokenView,
 )
-from apps.audit.api import PatientAuditView
+from apps.audit.api import EmergencyAccessView, PatientAuditView
 from apps.care.api import PatientMessagesReadView, PatientMessagesView
 from apps.exercises.api import ExerciseViewSet, ProgressionViewSet
 from apps.painlogs.api import ActivityViewSet, WorkoutViewSet
@@ -36,6 +36,11 @@ urlpatterns = [
     path("me/export/", MyExportView.as_view(), name="me-export"),
     path("patients/<int:pk>/export/", PatientExportView.as_view(), name="patient-export"),
     path("patients/<int:pk>/audit/", PatientAuditView.as_view(), name="patient-audit"),
+    path(
+        "patients/<int:pk>/emergency-access/",
+        EmergencyAccessView.as_view(),
+        name="patient-emergency-access",
+    ),
     path("patients/<int:pk>/trend/", PatientTrendView.as_view(), name="patient-trend"),
     path(
         "patients/<int:patient_pk>/programs/",

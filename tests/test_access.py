@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.audit.services import emergency_access_open
 from apps.care.models import EducationCard
 from apps.exercises.services import exercise_create
 from apps.painlogs.models import Activity, ExerciseResult, Workout
@@ -123,11 +124,14 @@ def test_a_colleague_off_the_care_team_gets_404(method, name, target, patient, p
 
 @pytest.mark.parametrize("who", ["clinician", "clinic_admin"])
 @pytest.mark.parametrize(("method", "name", "target"), PATIENT_PAGES, ids=PAGE_IDS)
-def test_the_care_team_and_the_clinic_admin_may_open_and_change(
+def test_the_care_team_and_a_clinic_admin_with_emergency_access_may_open_and_change(
     who, method, name, target, patient, program, request
 ):
-    # given the care-team clinician, or the clinic admin (who staffs every care team)
-    client = client_for(request.getfixturevalue(who))
+    # given the care-team clinician, or the clinic admin who opened Pat's record with a reason
+    user = request.getfixturevalue(who)
+    if who == "clinic_admin":
+        emergency_access_open(admin=user, patient=patient, reason="Covering for Alice today")
+    client = client_for(user)
 
     # when they open one of Pat's pages
     response = _open(client, method, name, target, patient=patient, program=program)
@@ -140,6 +144,26 @@ def test_the_care_team_and_the_clinic_admin_may_open_and_change(
         assert response.status_code == 302
         assert response["Location"] == reverse("patients:detail", args=[patient.pk])
         assert not _program_is_active(program)
+
+
+@pytest.mark.parametrize(("method", "name", "target"), PATIENT_PAGES, ids=PAGE_IDS)
+def test_a_clinic_admin_off_the_care_team_sees_no_clinical_page_without_a_reason(
+    method, name, target, patient, program, clinic_admin
+):
+    # given the clinic admin, on no care team and with no emergency access open
+    client = client_for(clinic_admin)
+
+    # when they open one of Pat's pages
+    response = _open(client, method, name, target, patient=patient, program=program)
+
+    # then the record stays closed: Pat's page offers emergency access, the others do not exist
+    if name == "patients:detail":
+        assert response.status_code == 302
+        assert response["Location"] == reverse("audit:emergency_access", args=[patient.pk])
+    else:
+        assert response.status_code == 404
+    assert "cam" not in response.content.decode().lower()
+    assert _program_is_active(program)
 
 
 @pytest.mark.parametrize("whose", ["patient", "other_patient"])
@@ -335,30 +359,33 @@ def test_a_clinician_lists_only_their_care_team_patients(
     assert other_clinic_patient.user.email not in content
 
 
-def test_a_clinic_admin_lists_every_patient_of_the_clinic_only(
+def test_a_clinic_admin_lists_only_their_own_and_opened_patients(
     patient, other_patient, other_clinic_patient, clinic_admin
 ):
-    # when the clinic admin (on no care team) opens the patient list
+    # given the clinic admin, on no care team, who opened Olive's record with a reason
+    emergency_access_open(admin=clinic_admin, patient=other_patient, reason="Covering for Carl")
+
+    # when they open the patient list
     response = client_for(clinic_admin).get(reverse("patients:list"))
 
-    # then every patient of the clinic is listed, none of the other clinic
-    content = response.content.decode()
+    # then Olive is listed, Pat (whose record they did not open) and the other clinic are not
+    content = _main(response)
     assert response.status_code == 200
-    assert PAT in content
     assert OLIVE in content
-    assert _link(reverse("patients:detail", args=[other_clinic_patient.pk])) not in content
+    assert PAT not in content
     assert other_clinic_patient.user.email not in content
 
 
-def test_the_patient_list_search_filters_by_name(patient, other_patient, clinic_admin):
-    # given the clinic admin, who sees both Pat and Olive
-    client = client_for(clinic_admin)
+def test_the_patient_list_search_filters_by_name(patient, other_patient, clinician):
+    # given a clinician who treats both Pat and Olive
+    other_patient.care_team.add(clinician)
+    client = client_for(clinician)
 
     # when they search for "olive"
     response = client.get(reverse("patients:list"), {"q": "olive"})
 
     # then only Olive is listed
-    content = response.content.decode()
+    content = _main(response)
     assert response.status_code == 200
     assert OLIVE in content
     assert PAT not in content

@@ -1,13 +1,19 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
-from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.generics import ListAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from .models import AuditEvent
+from apps.common.api import StrictCharField
+from apps.common.ratelimit import UserWriteThrottle
+from apps.patients.selectors import clinic_directory
+
+from .models import AccessGrant, AuditEvent
 from .selectors import TRAIL_KINDS, TrailUnavailable, audit_patients_for, patient_audit_trail
-from .services import access_note
+from .services import access_note, emergency_access_open
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
@@ -74,3 +80,42 @@ class PatientAuditView(ListAPIView):
             raise ValidationError({"kind": [str(error)]}) from error
         access_note(self.request, [patient.pk])
         return rows
+
+
+class EmergencyAccessWriteSerializer(serializers.Serializer):
+    reason = StrictCharField(
+        max_length=500,
+        help_text="Why you need the record; the patient and their care team read it.",
+    )
+
+
+class EmergencyAccessSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AccessGrant
+        fields = ["id", "patient", "user", "reason", "opened_at", "expires_at"]
+
+
+class EmergencyAccessView(APIView):
+    """Break-glass for a clinic admin: open the record of a patient of the clinic whose care
+    team they are not on, for ``BREAK_GLASS_MINUTES``, stating a reason. Logged, and the care
+    team is told. Asking again while a grant is open returns it (200)."""
+
+    throttle_classes = [UserWriteThrottle]
+
+    @extend_schema(
+        request=EmergencyAccessWriteSerializer,
+        responses={201: EmergencyAccessSerializer, 200: EmergencyAccessSerializer},
+    )
+    def post(self, request, pk):
+        if not request.user.is_clinic_admin:
+            raise PermissionDenied("Only a clinic admin can open a record this way.")
+        patient = get_object_or_404(clinic_directory(request.user), pk=pk)
+        data = EmergencyAccessWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        grant, new = emergency_access_open(
+            admin=request.user, patient=patient, request=request, **data.validated_data
+        )
+        return Response(
+            EmergencyAccessSerializer(grant).data,
+            status=status.HTTP_201_CREATED if new else status.HTTP_200_OK,
+        )

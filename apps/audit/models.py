@@ -12,6 +12,10 @@ ROUTE_LABELS = {
     "patients:preferences": "Reminder settings",
     "audit:patient": "Record access log",
     "audit:record_views": "Who viewed my record",
+    "audit:emergency_access": "Emergency access opened",
+    "api:patient-emergency-access": "Emergency access opened (API)",
+    "patients:clinic_directory": "Clinic patient directory",
+    "patients:care_team": "Care team form",
     "care:mine": "Messages",
     "care:thread": "Messages",
     "care:note_new": "Visit note form",
@@ -75,7 +79,8 @@ class AuditEvent(models.Model):
         NONE = "", "-"
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    # access: "view"; auth: login_succeeded, login_failed, mfa_succeeded, mfa_failed, lockout,
+    # access: "view", "emergency_access" (a break-glass grant opened);
+    # auth: login_succeeded, login_failed, mfa_succeeded, mfa_failed, lockout,
     # token_issued, token_revoked, permission_denied.
     action = models.CharField(max_length=40)
     at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -117,3 +122,45 @@ class AuditEvent(models.Model):
     def what(self) -> str:
         """The page or API answer the row is about, in words."""
         return ROUTE_LABELS.get(self.route, self.route)
+
+
+class AccessGrantQuerySet(models.QuerySet):
+    def active(self, now=None):
+        return self.filter(expires_at__gt=now or timezone.now())
+
+
+class AccessGrant(models.Model):
+    """Break-glass: a clinic admin's time-limited access to one patient's record, with a reason.
+
+    A clinic admin staffs care teams without reading clinical data; to open the record of a
+    patient whose care team they are not on, they state why, and the record is theirs until
+    ``expires_at``. Grants are never edited (the reason is what was said at the time); they go
+    only with the patient's record when it is erased.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_grants"
+    )
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.CASCADE, related_name="access_grants"
+    )
+    reason = models.TextField(max_length=500)
+    opened_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    objects = AccessGrantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+        indexes = [models.Index(fields=["user", "expires_at"], name="access_grant_user_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on patient {self.patient_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("An emergency access grant cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def is_active(self, now=None) -> bool:
+        return self.expires_at > (now or timezone.now())

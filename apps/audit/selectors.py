@@ -8,7 +8,7 @@ from apps.accounts.models import User
 from apps.patients.models import Patient
 from apps.patients.selectors import clinician_patients
 
-from .models import AuditEvent
+from .models import AccessGrant, AuditEvent
 
 
 class TrailUnavailable(Exception):
@@ -16,8 +16,17 @@ class TrailUnavailable(Exception):
 
 
 def audit_patients_for(user: User) -> QuerySet[Patient]:
-    """Patients whose audit trail ``user`` may read: their care team and the clinic's admins."""
+    """Patients whose audit trail ``user`` may read: their care team, and every patient of the
+    clinic for its admins (overseeing access is their job; the trail holds no clinical data
+    beyond what changed and who changed it)."""
+    if user.is_authenticated and user.is_clinic_admin:
+        return Patient.objects.select_related("user", "clinic").filter(clinic_id=user.clinic_id)
     return clinician_patients(user)
+
+
+def emergency_grants_for(patient: Patient) -> QuerySet[AccessGrant]:
+    """Every break-glass grant on the patient's record, newest first, with who opened it."""
+    return AccessGrant.objects.filter(patient=patient).select_related("user")
 
 
 def events_naming(patient_id: int) -> QuerySet[AuditEvent]:

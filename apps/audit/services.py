@@ -4,10 +4,13 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import connection, transaction
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
 
 from apps.common.api import is_api_request
+from apps.common.services import require
 
-from .models import AuditEvent
+from .models import AccessGrant, AuditEvent
 
 # The set of patient ids a request showed, on the Django request (DRF's wraps it).
 NOTED_ATTR = "_greenlight_audit_patients"
@@ -106,3 +109,66 @@ def audit_retention_purge(*, now: datetime) -> int:
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL greenlight.audit_retention = 'on'")
     return AuditEvent.objects.retention_delete(before=retention_cutoff(now))
+
+
+REASON_MIN_LENGTH = 10
+
+
+@transaction.atomic
+def emergency_access_open(*, admin, patient, reason: str, request=None) -> tuple[AccessGrant, bool]:
+    """Break-glass: open ``patient``'s record to a clinic admin for ``BREAK_GLASS_MINUTES``.
+
+    The admin states why. The grant is logged (an access row naming the patient) and each
+    member of the care team is told in the app and by email, without the reason (it may hold
+    health details; they read it on the record's access log). Asking again while a grant is
+    open returns that grant: one reason, one notice. Returns the grant and whether it is new.
+    """
+    from apps.reminders.models import Notification
+    from apps.reminders.services.delivery import notifications_send
+
+    require(admin.is_clinic_admin, "Only a clinic admin can open a record this way.")
+    require(patient.clinic_id == admin.clinic_id, "This patient is not in your clinic.")
+    require(
+        not patient.care_team.filter(pk=admin.pk).exists(),
+        "You are on this patient's care team: their record is already open to you.",
+    )
+    reason = " ".join((reason or "").split())
+    require(bool(reason), "State why you need to open this record.", field="reason")
+    require(
+        len(reason) >= REASON_MIN_LENGTH,
+        f"Say a little more: at least {REASON_MIN_LENGTH} characters.",
+        field="reason",
+    )
+    require(len(reason) <= 500, "Keep the reason under 500 characters.", field="reason")
+    now = timezone.now()
+    open_grant = AccessGrant.objects.active(now).filter(user=admin, patient=patient).first()
+    if open_grant is not None:
+        return open_grant, False
+    minutes = settings.GREENLIGHT["BREAK_GLASS_MINUTES"]
+    grant = AccessGrant.objects.create(
+        user=admin,
+        patient=patient,
+        reason=reason,
+        opened_at=now,
+        expires_at=now + timedelta(minutes=minutes),
+    )
+    event = AuditEvent(
+        kind=AuditEvent.Kind.ACCESS,
+        action="emergency_access",
+        user=admin,
+        patient_ids=[patient.pk],
+        at=now,
+        **_where(_django_request(request) if request is not None else None),
+    )
+    event.save()
+    link = reverse("audit:patient", args=[patient.pk])
+    notifications_send(
+        recipients=[
+            (member, "A clinic admin opened a patient's record (emergency access)", link)
+            for member in patient.care_team.all()
+        ],
+        kind=Notification.Kind.EMERGENCY_ACCESS,
+        occurrence=f"grant-{grant.pk}",
+        patient=patient,
+    )
+    return grant, True

@@ -1,17 +1,25 @@
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import time_format
 
-from apps.common.decorators import patient_required
+from apps.common.decorators import clinic_admin_required, patient_required
+from apps.common.forms import form_submit
+from apps.patients.selectors import clinic_directory, patients_for
 
+from .forms import EmergencyAccessForm
 from .selectors import (
     TRAIL_KINDS,
     TrailUnavailable,
     audit_patients_for,
+    emergency_grants_for,
     patient_audit_trail,
     record_views_for,
 )
-from .services import access_note
+from .services import access_note, emergency_access_open
 
 PAGE_SIZE = 50
 
@@ -38,6 +46,7 @@ def patient_audit(request, pk):
         "kind": kind,
         "kinds": TRAIL_KINDS,
         "unavailable": unavailable,
+        "grants": emergency_grants_for(patient)[:20],
     }
     return render(request, "audit/patient_audit.html", context)
 
@@ -47,4 +56,37 @@ def my_record_views(request):
     patient = request.user.patient_profile
     access_note(request, [patient.pk])
     page = _page(request, record_views_for(patient))
-    return render(request, "audit/record_views.html", {"patient": patient, "page": page})
+    context = {"patient": patient, "page": page, "grants": emergency_grants_for(patient)[:20]}
+    return render(request, "audit/record_views.html", context)
+
+
+@clinic_admin_required
+def emergency_access(request, pk):
+    """Break-glass: a clinic admin opens a record outside their care teams, stating why."""
+    patient = get_object_or_404(clinic_directory(request.user), pk=pk)
+    if patients_for(request.user).filter(pk=pk).exists():
+        return redirect("patients:detail", pk=pk)
+    access_note(request, [patient.pk])  # the name and care team are the patient's data
+    form = EmergencyAccessForm(request.POST if request.method == "POST" else None)
+    opened = form_submit(
+        request,
+        form,
+        lambda data: emergency_access_open(
+            admin=request.user, patient=patient, reason=data["reason"], request=request
+        ),
+    )
+    if opened:
+        grant, _ = opened
+        until = time_format(timezone.localtime(grant.expires_at), "H:i")
+        messages.warning(
+            request,
+            f"{patient.user.full_name}'s record is open to you until {until}. "
+            "Their care team has been told.",
+        )
+        return redirect("patients:detail", pk=pk)
+    context = {
+        "patient": patient,
+        "form": form,
+        "minutes": settings.GREENLIGHT["BREAK_GLASS_MINUTES"],
+    }
+    return render(request, "audit/emergency_access.html", context)

@@ -54,6 +54,24 @@ class PatientForm(forms.Form):
         return dob
 
 
+class CareTeamForm(forms.Form):
+    care_team = forms.ModelMultipleChoiceField(
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        label="Care team",
+        help_text="The clinicians who treat this patient and see their record.",
+        error_messages={
+            "required": "A patient needs at least one clinician on the care team.",
+            "invalid_choice": "Pick the care team from your clinic's list.",
+            "invalid_pk_value": "Pick the care team from your clinic's list.",
+        },
+    )
+
+    def __init__(self, *args, admin, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["care_team"].queryset = care_team_choices_for(admin)
+
+
 class PatientSearchForm(forms.Form):
     q = forms.CharField(
         required=False,

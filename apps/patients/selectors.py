@@ -4,6 +4,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from apps.accounts.models import User
+from apps.audit.models import AccessGrant
 
 from .models import Patient
 
@@ -11,19 +12,47 @@ from .models import Patient
 def patients_for(user: User) -> QuerySet[Patient]:
     """Every patient ``user`` may see (default deny).
 
-    A clinician sees the patients whose care team they are on; a clinic admin sees every patient
-    of the clinic (to staff care teams); a patient sees only themselves.
+    A clinician sees the patients whose care team they are on; so does a clinic admin, plus the
+    records they opened through emergency access while it lasts (``clinic_directory`` lists the
+    clinic's patients without clinical data, to staff care teams); a patient sees only
+    themselves.
     """
     if not user.is_authenticated:
         return Patient.objects.none()
     base = Patient.objects.select_related("user", "clinic")
     if user.is_clinic_admin:
-        return base.filter(clinic_id=user.clinic_id)
+        # Their own care teams, and the records they opened with a reason (break-glass) until
+        # the grant expires. The clinic's other patients they see only in the directory.
+        on_team = Patient.care_team.through.objects.filter(user=user).values("patient_id")
+        granted = AccessGrant.objects.active().filter(user=user).values("patient_id")
+        return base.filter(clinic_id=user.clinic_id).filter(Q(pk__in=on_team) | Q(pk__in=granted))
     if user.is_clinician:
         return base.filter(clinic_id=user.clinic_id, care_team=user)
     if user.is_patient:
         return base.filter(user=user)
     return Patient.objects.none()
+
+
+def clinic_directory(admin: User) -> QuerySet[Patient]:
+    """Every patient of the admin's clinic, for staffing care teams: names and care teams only.
+
+    Each carries ``open_until``, the end of the admin's open emergency access to it (or None).
+    """
+    if not admin.is_authenticated or not admin.is_clinic_admin:
+        return Patient.objects.none()
+    open_until = (
+        AccessGrant.objects.active()
+        .filter(user=admin, patient=OuterRef("pk"))
+        .order_by("-expires_at")
+        .values("expires_at")[:1]
+    )
+    return (
+        Patient.objects.filter(clinic_id=admin.clinic_id)
+        .select_related("user")
+        .prefetch_related("care_team")
+        .annotate(open_until=Subquery(open_until))
+        .order_by("user__full_name", "pk")
+    )
 
 
 def clinician_patients(user: User) -> QuerySet[Patient]:

@@ -99,6 +99,15 @@ def patient_update(
     return patient
 
 
+@transaction.atomic
+def care_team_set(*, admin: User, patient: Patient, care_team: Iterable[User]) -> Patient:
+    """A clinic admin staffs a patient's care team; nothing else of the record is touched."""
+    require(admin.is_clinic_admin, "Only a clinic admin can do this.")
+    require(patient.clinic_id == admin.clinic_id, "This patient is not in your clinic.")
+    patient.care_team.set(_validate_care_team(clinic_id=patient.clinic_id, care_team=care_team))
+    return patient
+
+
 def patient_preferences_update(
     *, patient: Patient, reminder_time: time, reminders_paused: bool, email_reminders: bool
 ) -> Patient:

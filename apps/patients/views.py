@@ -3,9 +3,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from apps.audit.models import AccessGrant
 from apps.audit.services import access_note
 from apps.care.selectors import (
     next_visit,
@@ -14,7 +16,7 @@ from apps.care.selectors import (
     thread_patients_for,
     unread_messages,
 )
-from apps.common.decorators import clinician_required, patient_required
+from apps.common.decorators import clinic_admin_required, clinician_required, patient_required
 from apps.common.forms import form_submit
 from apps.painlogs.selectors import (
     adherence_summary,
@@ -32,9 +34,15 @@ from apps.programs.selectors import (
 from apps.reminders.models import Job
 from apps.reminders.selectors import failed_emails_for, failed_jobs_for
 
-from .forms import PatientForm, PatientSearchForm, PreferencesForm, TrendRangeForm
-from .selectors import attention_filter, clinician_patients, patient_roster, patients_for
-from .services import patient_create, patient_preferences_update, patient_update
+from .forms import CareTeamForm, PatientForm, PatientSearchForm, PreferencesForm, TrendRangeForm
+from .selectors import (
+    attention_filter,
+    clinic_directory,
+    clinician_patients,
+    patient_roster,
+    patients_for,
+)
+from .services import care_team_set, patient_create, patient_preferences_update, patient_update
 from .trend import trend_chart_data, weekly_trend
 from .triage import triage_rows
 
@@ -115,7 +123,12 @@ def patient_edit(request, pk):
 
 @clinician_required
 def patient_detail(request, pk):
-    patient = get_object_or_404(clinician_patients(request.user), pk=pk)
+    patient = clinician_patients(request.user).filter(pk=pk).first()
+    if patient is None:
+        # A clinic admin may open the record of another care team's patient, with a reason.
+        if clinic_directory(request.user).filter(pk=pk).exists():
+            return redirect("audit:emergency_access", pk=pk)
+        raise Http404("No patient here.")
     access_note(request, [patient.pk])
     today = patient_today(patient, timezone.now())
     program = active_program(patient)
@@ -132,6 +145,7 @@ def patient_detail(request, pk):
         "today": today,
         "activity_weeks": weekly_activity(patient, today=today, weeks=4),
         **_care_context(request.user, patient, program, today),
+        "emergency_grant": _emergency_grant(request.user, patient),
         # Nothing is dropped silently: what could not be delivered is shown, and can be retried.
         "failed_emails": failed_emails_for(request.user).filter(patient=patient)[:20],
         "failed_checks": failed_jobs_for(request.user)
@@ -204,3 +218,49 @@ def triage(request):
     rows = triage_rows(request.user, now=timezone.now())
     access_note(request, [row.patient.pk for row in rows])
     return render(request, "patients/triage.html", {"rows": rows})
+
+
+def _emergency_grant(user, patient):
+    """The admin's open break-glass grant this page is seen through, or None (no query for a
+    clinician)."""
+    if not user.is_clinic_admin:
+        return None
+    return AccessGrant.objects.active().filter(user=user, patient=patient).first()
+
+
+@clinic_admin_required
+def clinic_directory_view(request):
+    """Every patient of the clinic with their care team, for the admins who staff them.
+
+    No clinical data: names, care teams, whether they have signed in. The names are patient
+    data all the same, so the page is in the access log.
+    """
+    search = PatientSearchForm(request.GET or None)
+    query = search.cleaned_data["q"].strip() if search.is_valid() else ""
+    patients = clinic_directory(request.user)
+    if query:
+        patients = patients.filter(user__full_name__icontains=query)
+    patients = list(patients)
+    access_note(request, [p.pk for p in patients])
+    on_team = {p.pk for p in patients if request.user in p.care_team.all()}
+    context = {"patients": patients, "search": search, "query": query, "on_team": on_team}
+    return render(request, "patients/clinic_directory.html", context)
+
+
+@clinic_admin_required
+def care_team_edit(request, pk):
+    patient = get_object_or_404(clinic_directory(request.user), pk=pk)
+    access_note(request, [patient.pk])
+    form = CareTeamForm(
+        request.POST if request.method == "POST" else None,
+        admin=request.user,
+        initial={"care_team": patient.care_team.all()},
+    )
+    if form_submit(
+        request,
+        form,
+        lambda data: care_team_set(admin=request.user, patient=patient, **data),
+    ):
+        messages.success(request, f"{patient.user.full_name}'s care team is saved.")
+        return redirect("patients:clinic_directory")
+    return render(request, "patients/care_team.html", {"patient": patient, "form": form})

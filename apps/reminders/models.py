@@ -34,6 +34,7 @@ class Notification(TimeStampedModel):
         WEEKLY_DIGEST = "weekly_digest", "Weekly digest"
         PROGRAM_CHANGE = "program_change", "Program change"
         MESSAGE = "message", "New message"
+        EMERGENCY_ACCESS = "emergency_access", "Emergency access"
 
     class EmailStatus(models.TextChoices):
         PENDING = "pending", "Pending"

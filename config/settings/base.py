@@ -258,6 +258,13 @@ GREENLIGHT = {
     # (apps/audit) are kept this long, then deleted by daily tasks. Six years: HIPAA's term for
     # security documentation, and the longest medical-record retention our clinics are held to.
     "AUDIT_RETENTION_YEARS": env.int("AUDIT_RETENTION_YEARS", default=6),
+    # Break-glass: a clinic admin who opens a record outside their care teams, stating a
+    # reason, keeps it this long; the care team is told (apps/audit/services.py).
+    "BREAK_GLASS_MINUTES": env.int("BREAK_GLASS_MINUTES", default=60),
+    # After a patient's erasure request, their pseudonymised clinical record is kept this long,
+    # then deleted (apps/records/erasure.py). Ten years: the longest of the medical-record terms
+    # our clinics are held to; set your jurisdiction's.
+    "RECORD_RETENTION_YEARS": env.int("RECORD_RETENTION_YEARS", default=10),
     # WHO weekly targets for adults; strength sessions are the logged home workouts.
     "WHO_WEEKLY": {"CARDIO_MINUTES": 150, "STRENGTH_SESSIONS": 2},
     # Browser sessions end after this long without a request, or this long after signing in,

@@ -75,6 +75,23 @@ def test_clinician_patches_and_a_patient_cannot(clinician, patient):
     assert refused.status_code == 403
 
 
-def test_search_filters_the_list(clinic_admin, patient, other_patient):
-    results = as_user(clinic_admin).get("/api/v1/patients/?q=olive").json()["results"]
+def test_search_filters_the_list(clinician, patient, other_patient):
+    other_patient.care_team.add(clinician)
+    results = as_user(clinician).get("/api/v1/patients/?q=olive").json()["results"]
     assert [p["full_name"] for p in results] == ["Olive Other"]
+
+
+def test_a_clinic_admin_lists_only_the_records_open_to_them(clinic_admin, patient, other_patient):
+    # given the clinic admin, on no care team, who opened Olive's record with a reason
+    client = as_user(clinic_admin)
+    opened = client.post(
+        f"/api/v1/patients/{other_patient.pk}/emergency-access/",
+        {"reason": "Covering for Carl this week"},
+        format="json",
+    )
+
+    results = client.get("/api/v1/patients/").json()["results"]
+
+    assert opened.status_code == 201
+    assert [p["full_name"] for p in results] == ["Olive Other"]
+    assert client.get(f"/api/v1/patients/{patient.pk}/").status_code == 404

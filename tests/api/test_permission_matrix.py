@@ -58,6 +58,8 @@ EXPECTED = {
     ("GET", "/api/v1/patients/{id}/export/"): READ_OWN,
     # who saw the record: the care team and clinic admins; the patient has /me/record-views/
     ("GET", "/api/v1/patients/{id}/audit/"): _statuses(401, 404, 404, 200, 404),
+    # break-glass is a clinic admin's alone (tests/audit/test_emergency_access.py)
+    ("POST", "/api/v1/patients/{id}/emergency-access/"): _statuses(401, 403, 403, 403, 403),
     ("GET", "/api/v1/patients/{patient_pk}/messages/"): READ_OWN,
     ("POST", "/api/v1/patients/{patient_pk}/messages/"): _statuses(401, 201, 404, 201, 404),
     ("POST", "/api/v1/patients/{patient_pk}/messages/read/"): _statuses(401, 200, 404, 200, 404),
@@ -130,6 +132,7 @@ def _path(method, path, world) -> str:
         "/api/v1/patients/{id}/trend/": world["patient"].pk,
         "/api/v1/patients/{id}/export/": world["patient"].pk,
         "/api/v1/patients/{id}/audit/": world["patient"].pk,
+        "/api/v1/patients/{id}/emergency-access/": world["patient"].pk,
         "/api/v1/programs/{id}/": world["program"].pk,
         "/api/v1/progressions/{id}/": Progression.objects.first().pk,
         "/api/v1/workouts/{id}/": world["workout"].pk,
@@ -184,6 +187,7 @@ def _body(method, path, role, world):
             "items": [{"exercise": library_exercise("hip-hike").pk}],
         },
         "/api/v1/patients/{id}/": {"diagnosis": "Cam FAI"},
+        "/api/v1/patients/{id}/emergency-access/": {"reason": "Covering for a colleague"},
         "/api/v1/patients/{patient_pk}/messages/": {"body": "How long should I rest?"},
         "/api/v1/programs/{id}/": {"pain_ceiling": 4},
         "/api/v1/workouts/": {

@@ -17,7 +17,11 @@ SHOWS_PATIENT = {
     "patients/<int:pk>/": "clinician",
     "patients/<int:pk>/edit/": "clinician",
     "patients/<int:pk>/trend/": "clinician",
-    "patients/<int:pk>/audit/": "clinician",
+    "patients/<int:pk>/audit/": "clinician clinic_admin",
+    # a clinic admin's directory and staffing pages show names and care teams
+    "patients/clinic/": "clinic_admin",
+    "patients/<int:pk>/care-team/": "clinic_admin",
+    "patients/<int:pk>/emergency-access/": "clinic_admin",
     "patients/<int:patient_pk>/programs/new/": "clinician",
     "programs/<int:pk>/edit/": "clinician",
     "programs/<int:pk>/cards/": "clinician",
@@ -30,7 +34,7 @@ SHOWS_PATIENT = {
     "history/": "patient",
     "workouts/<int:pk>/followup/": "patient",
     "activities/<int:pk>/soreness/": "patient",
-    "api/v1/patients/<int:pk>/audit/": "clinician",
+    "api/v1/patients/<int:pk>/audit/": "clinician clinic_admin",
     # every export is a read of the whole record
     "me/export/": "patient",
     "me/export/summary/": "patient",
@@ -86,6 +90,7 @@ NO_PATIENT_DATA = {
     "api/v1/<drf_format_suffix:format>": "the API root",
     "api/v1/me/": "the caller's own account and patient id",
     "api/v1/patients/<int:patient_pk>/messages/read/": "POST only: marks read, answers a count",
+    "api/v1/patients/<int:pk>/emergency-access/": "POST only: opening one writes its own row",
     "api/v1/workouts/(?P<pk>[^/.]+)/followup/$": "POST only (the GET is a 405)",
     "api/v1/workouts/(?P<pk>[^/.]+)/followup\\.(?P<format>[a-z0-9]+)/?$": "POST only",
 }
@@ -110,7 +115,7 @@ def test_every_route_is_classified():
     assert set(SHOWS_PATIENT) <= set(routes()), "SHOWS_PATIENT names a route that is gone"
 
 
-@pytest.mark.parametrize("persona", ["clinician", "patient"])
+@pytest.mark.parametrize("persona", ["clinician", "patient", "clinic_admin"])
 def test_each_read_of_a_patient_writes_one_access_row(persona, ids, request):  # noqa: F811
     user = request.getfixturevalue(persona)
     user = getattr(user, "user", user)

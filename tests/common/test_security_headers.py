@@ -42,6 +42,8 @@ FILLED = {
     "patients/<int:pk>/export/": "/patients/{patient}/export/",
     "patients/<int:pk>/export/summary/": "/patients/{patient}/export/summary/",
     "patients/<int:pk>/audit/": "/patients/{patient}/audit/",
+    "patients/<int:pk>/care-team/": "/patients/{patient}/care-team/",
+    "patients/<int:pk>/emergency-access/": "/patients/{patient}/emergency-access/",
     "library/<int:pk>/": "/library/{exercise}/",
     "patients/<int:patient_pk>/programs/new/": "/patients/{patient}/programs/new/",
     "programs/<int:pk>/edit/": "/programs/{program}/edit/",
@@ -62,6 +64,7 @@ FILLED = {
     "api/v1/patients/<int:pk>/trend/": "/api/v1/patients/{patient}/trend/",
     "api/v1/patients/<int:pk>/export/": "/api/v1/patients/{patient}/export/",
     "api/v1/patients/<int:pk>/audit/": "/api/v1/patients/{patient}/audit/",
+    "api/v1/patients/<int:pk>/emergency-access/": "/api/v1/patients/{patient}/emergency-access/",
     "api/v1/patients/<int:patient_pk>/programs/": "/api/v1/patients/{patient}/programs/",
     "api/v1/patients/<int:patient_pk>/messages/": "/api/v1/patients/{patient}/messages/",
     "api/v1/patients/<int:patient_pk>/messages/read/": "/api/v1/patients/{patient}/messages/read/",
@@ -141,7 +144,7 @@ FILLED = {
 # Routes the walk cannot request, each with the reason. Empty: every route answers a GET (a
 # POST-only view with 405, which must carry the headers too).
 NOT_WALKED: dict[str, str] = {}
-PERSONAS = ["visitor", "clinician", "patient", "site_admin"]
+PERSONAS = ["visitor", "clinician", "patient", "clinic_admin", "site_admin"]
 
 
 def routes(patterns=None, prefix="") -> list[str]:

@@ -182,6 +182,15 @@ WRITES = {
             lambda: patients.patient_update(patient=f.patient, **_patient_fields(f)),
         ),
     ),
+    "patients.care_team_set": (
+        history.CareTeamEvent,
+        lambda f: (
+            f.clinic_admin,
+            lambda: patients.care_team_set(
+                admin=f.clinic_admin, patient=f.patient, care_team=[f.colleague]
+            ),
+        ),
+    ),
     "patients.patient_preferences_update": (
         history.PatientEvent,
         lambda f: (

@@ -11,6 +11,7 @@ from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from apps.audit.services import emergency_access_open
 from apps.care.models import CardAssignment, Message, VisitNote
 from apps.care.services import message_send
 from apps.painlogs.models import Activity, ExerciseResult, Workout
@@ -136,6 +137,8 @@ def test_the_download_is_an_attachment_named_for_the_patient(patient):
 def test_the_patient_care_team_and_clinic_admin_can_export(who, request, patient, program):
     user = request.getfixturevalue(who)
     user = getattr(user, "user", user)
+    if who == "clinic_admin":  # off the care team: only through emergency access
+        emergency_access_open(admin=user, patient=patient, reason="The patient asked us for it")
 
     browser = _document(client_for(user).get(f"/patients/{patient.pk}/export/"))
     api = _document(_api(user).get(f"/api/v1/patients/{patient.pk}/export/"))
@@ -146,6 +149,7 @@ def test_the_patient_care_team_and_clinic_admin_can_export(who, request, patient
 
 def test_a_clinic_admin_outside_the_care_team_gets_no_messages(patient, clinic_admin):
     message_send(author=patient.user, patient=patient, body="Sore after the hill run")
+    emergency_access_open(admin=clinic_admin, patient=patient, reason="The patient asked for it")
 
     document = _document(client_for(clinic_admin).get(f"/patients/{patient.pk}/export/"))
 
@@ -154,7 +158,9 @@ def test_a_clinic_admin_outside_the_care_team_gets_no_messages(patient, clinic_a
     assert "hill run" not in json.dumps(document)
 
 
-@pytest.mark.parametrize("who", ["other_patient", "colleague", "other_clinic_clinician"])
+@pytest.mark.parametrize(
+    "who", ["other_patient", "colleague", "other_clinic_clinician", "clinic_admin"]
+)
 def test_a_stranger_gets_404_from_browser_and_api(who, request, patient):
     user = request.getfixturevalue(who)
     user = getattr(user, "user", user)
