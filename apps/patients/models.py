@@ -46,6 +46,12 @@ class Patient(TimeStampedModel):
     care_team = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="care_patients", blank=True
     )
+    erased_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the patient's erasure request was processed: identifiers pseudonymised, "
+        "login closed; the clinical record waits out its retention (apps/records/erasure.py).",
+    )
 
     class Meta:
         ordering = ["user__full_name"]

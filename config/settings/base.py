@@ -475,6 +475,7 @@ CELERY_TASK_ROUTES = {
     "apps.reminders.tasks.reminders_tick": {"queue": "scheduler"},
     "apps.reminders.tasks.delivery_sweep": {"queue": "scheduler"},
     "apps.history.tasks.history_prune": {"queue": "scheduler"},
+    "apps.records.tasks.erasure_purge": {"queue": "scheduler"},
 }
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # The file broker keeps its exchange table with the queues, not in the working tree.
@@ -509,6 +510,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.history.tasks.history_prune",
         "schedule": 24 * 3600.0,
         "options": {"expires": 3600},
+    },
+    "erasure-purge": {
+        "task": "apps.records.tasks.erasure_purge",
+        "schedule": 24 * 60 * 60.0,
+        "options": {"expires": 60 * 60},
     },
     "audit-retention": {
         "task": "apps.audit.tasks.audit_retention",

@@ -22,6 +22,7 @@ SHOWS_PATIENT = {
     "patients/clinic/": "clinic_admin",
     "patients/<int:pk>/care-team/": "clinic_admin",
     "patients/<int:pk>/emergency-access/": "clinic_admin",
+    "patients/<int:pk>/erase/": "clinic_admin",
     "patients/<int:patient_pk>/programs/new/": "clinician",
     "programs/<int:pk>/edit/": "clinician",
     "programs/<int:pk>/cards/": "clinician",

@@ -43,6 +43,7 @@ FILLED = {
     "patients/<int:pk>/export/summary/": "/patients/{patient}/export/summary/",
     "patients/<int:pk>/audit/": "/patients/{patient}/audit/",
     "patients/<int:pk>/care-team/": "/patients/{patient}/care-team/",
+    "patients/<int:pk>/erase/": "/patients/{patient}/erase/",
     "patients/<int:pk>/emergency-access/": "/patients/{patient}/emergency-access/",
     "library/<int:pk>/": "/library/{exercise}/",
     "patients/<int:patient_pk>/programs/new/": "/patients/{patient}/programs/new/",

@@ -80,6 +80,18 @@ def reference_data(request):
     _reference_data_load()
 
 
+def clinic_admin_pages(patient) -> list[str]:
+    """A clinic admin's own pages, on a patient whose care team they are not on."""
+    return [
+        "/patients/clinic/",
+        f"/patients/{patient.pk}/care-team/",
+        f"/patients/{patient.pk}/emergency-access/",
+        f"/patients/{patient.pk}/erase/",
+        f"/patients/{patient.pk}/audit/",
+        "/accounts/team/",
+    ]
+
+
 def clinician_pages(patient, program) -> list[str]:
     """The clinician's main pages, for the checks every page must pass (CSP, accessibility)."""
     return [

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from apps.care.models import EducationCard
 from apps.care.services import message_send, program_cards_set, visit_note_record
-from tests.e2e.conftest import clinician_pages
+from tests.e2e.conftest import clinic_admin_pages, clinician_pages
 from tests.e2e.test_core_loop import PHONE, log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -50,6 +50,14 @@ def test_clinician_pages_pass_axe(live_server, browser, clinician, patient, prog
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     log_in(page, live_server.url, clinician.email)
     paths = clinician_pages(patient, program)
+    found = {path: violations(page, live_server.url + path) for path in paths}
+    assert found == {path: [] for path in paths}
+
+
+def test_clinic_admin_pages_pass_axe(live_server, browser, clinic_admin, patient):
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    log_in(page, live_server.url, clinic_admin.email)
+    paths = clinic_admin_pages(patient)
     found = {path: violations(page, live_server.url + path) for path in paths}
     assert found == {path: [] for path in paths}
 

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from apps.accounts.models import User
 from apps.care.models import EducationCard
-from tests.e2e.conftest import clinician_pages
+from tests.e2e.conftest import clinic_admin_pages, clinician_pages
 from tests.e2e.test_core_loop import PHONE, log_in
 from tests.factories import PASSWORD, totp_code, totp_enrol
 
@@ -45,6 +45,16 @@ def test_clinician_pages_break_no_rule(live_server, browser, clinician, patient,
     page = recording_page(browser, viewport={"width": 1280, "height": 900})
     log_in(page, live_server.url, clinician.email)
     paths = clinician_pages(patient, program)
+
+    found = {path: visit(page, live_server.url + path) for path in paths}
+
+    assert found == {path: [] for path in paths}
+
+
+def test_clinic_admin_pages_break_no_rule(live_server, browser, clinic_admin, patient):
+    page = recording_page(browser, viewport={"width": 1280, "height": 900})
+    log_in(page, live_server.url, clinic_admin.email)
+    paths = clinic_admin_pages(patient)
 
     found = {path: visit(page, live_server.url + path) for path in paths}
 

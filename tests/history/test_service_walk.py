@@ -24,6 +24,7 @@ from apps.painlogs.services import ResultInput
 from apps.patients import services as patients
 from apps.programs import services as programs
 from apps.programs.services import ItemInput
+from apps.records import erasure
 from tests.helpers import logged_session
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +35,7 @@ SERVICE_MODULES = [
     "apps.programs.services",
     "apps.painlogs.services",
     "apps.care.services",
+    "apps.records.erasure",
 ]
 
 NOT_PATIENT_DATA = {
@@ -50,6 +52,11 @@ NOT_PATIENT_DATA = {
     "programs.target_step_rate_default": "arithmetic",
     "care.message_notify": "notifications (delivery records), not the message",
     "care.card_create": "the clinic's card library, about no patient",
+    "records.pseudonym": "a string",
+    "records.pseudonymous_email": "a string",
+    "records.retention_end_for_new_request": "a date",
+    "records.erasures_purge": "deletes a record and its history once retention ends "
+    "(tests/records/test_erasure.py)",
 }
 
 
@@ -180,6 +187,15 @@ WRITES = {
         lambda f: (
             f.clinician,
             lambda: patients.patient_update(patient=f.patient, **_patient_fields(f)),
+        ),
+    ),
+    "records.patient_erase": (
+        history.UserEvent,
+        lambda f: (
+            f.clinic_admin,
+            lambda: erasure.patient_erase(
+                admin=f.clinic_admin, patient=f.patient, received_on=timezone.localdate()
+            ),
         ),
     ),
     "patients.care_team_set": (
