@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from apps.common.api import StrictCharField
 from apps.common.ratelimit import UserWriteThrottle
-from apps.patients.selectors import clinic_directory
+from apps.patients.selectors import clinic_directory, patients_for
 
 from .models import AccessGrant, AuditEvent
 from .selectors import TRAIL_KINDS, TrailUnavailable, audit_patients_for, patient_audit_trail
@@ -74,6 +74,8 @@ class PatientAuditView(ListAPIView):
         kind = self.request.query_params.get("kind", "access")
         if kind not in TRAIL_KINDS:
             raise ValidationError({"kind": [f"Choose one of: {', '.join(TRAIL_KINDS)}."]})
+        if kind != "access" and not patients_for(self.request.user).filter(pk=patient.pk).exists():
+            raise PermissionDenied("The change history is for those who may open the record.")
         try:
             rows = patient_audit_trail(patient, kind=kind)
         except TrailUnavailable as error:

@@ -138,8 +138,9 @@ class AccessGrant(models.Model):
     only with the patient's record when it is erased.
     """
 
+    # PROTECT: the patient's "who opened my record" must not lose a line with an account.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_grants"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_grants"
     )
     patient = models.ForeignKey(
         "patients.Patient", on_delete=models.CASCADE, related_name="access_grants"

@@ -128,6 +128,9 @@ def emergency_access_open(*, admin, patient, reason: str, request=None) -> tuple
 
     require(admin.is_clinic_admin, "Only a clinic admin can open a record this way.")
     require(patient.clinic_id == admin.clinic_id, "This patient is not in your clinic.")
+    # One grant at a time per admin and patient, even for two requests at once.
+    patient = type(patient).objects.select_for_update().get(pk=patient.pk)
+    require(patient.erased_at is None, "This patient's data is erased.")
     require(
         not patient.care_team.filter(pk=admin.pk).exists(),
         "You are on this patient's care team: their record is already open to you.",

@@ -33,8 +33,12 @@ def patient_audit(request, pk):
     """Who saw what of this patient's record, for the care team and clinic admins."""
     patient = get_object_or_404(audit_patients_for(request.user), pk=pk)
     access_note(request, [patient.pk])  # reading the audit trail is an access too
+    # A clinic admin oversees who opened any record of the clinic; what changed in it, and the
+    # reasons given for emergency access, are for those who may open the record itself.
+    full = patients_for(request.user).filter(pk=patient.pk).exists()
+    kinds = TRAIL_KINDS if full else ["access"]
     kind = request.GET.get("kind", "access")
-    if kind not in TRAIL_KINDS:
+    if kind not in kinds:
         kind = "access"
     try:
         page, unavailable = _page(request, patient_audit_trail(patient, kind=kind)), ""
@@ -44,9 +48,10 @@ def patient_audit(request, pk):
         "patient": patient,
         "page": page,
         "kind": kind,
-        "kinds": TRAIL_KINDS,
+        "kinds": kinds,
         "unavailable": unavailable,
         "grants": emergency_grants_for(patient)[:20],
+        "show_reasons": full,
     }
     return render(request, "audit/patient_audit.html", context)
 
@@ -56,7 +61,12 @@ def my_record_views(request):
     patient = request.user.patient_profile
     access_note(request, [patient.pk])
     page = _page(request, record_views_for(patient))
-    context = {"patient": patient, "page": page, "grants": emergency_grants_for(patient)[:20]}
+    context = {
+        "patient": patient,
+        "page": page,
+        "grants": emergency_grants_for(patient)[:20],
+        "show_reasons": True,
+    }
     return render(request, "audit/record_views.html", context)
 
 

@@ -157,7 +157,7 @@ class PatientViewSet(
             "care_team": list(patient.care_team.all()),
         }
         changes.update({k: v for k, v in data.validated_data.items() if k != "email"})
-        patient = patient_update(patient=patient, **changes)
+        patient = patient_update(patient=patient, by=request.user, **changes)
         return Response(PatientSerializer(patient).data)
 
 

@@ -19,7 +19,8 @@ def patients_for(user: User) -> QuerySet[Patient]:
     """
     if not user.is_authenticated:
         return Patient.objects.none()
-    base = Patient.objects.select_related("user", "clinic")
+    # An erased patient's record is kept for its retention, out of use (apps/records/erasure.py).
+    base = Patient.objects.select_related("user", "clinic").filter(erased_at__isnull=True)
     if user.is_clinic_admin:
         # Their own care teams, and the records they opened with a reason (break-glass) until
         # the grant expires. The clinic's other patients they see only in the directory.

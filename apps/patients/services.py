@@ -25,6 +25,18 @@ def _validate_care_team(*, clinic_id: int, care_team: Iterable[User]) -> list[Us
     return team
 
 
+def _require_no_self_appointment(*, by: User | None, patient: Patient, team: list[User]) -> None:
+    """Nobody puts themselves on a care team: someone already on it adds them. A clinic admin
+    who needs a record they do not treat opens it with a reason (emergency access)."""
+    if by is None or by not in team:
+        return
+    require(
+        patient.care_team.filter(pk=by.pk).exists(),
+        "You cannot add yourself to this care team: a clinician on it can add you.",
+        field="care_team",
+    )
+
+
 @transaction.atomic
 def patient_create(
     *,
@@ -81,8 +93,12 @@ def patient_update(
     reminder_time: time,
     care_team: Iterable[User],
     auto_progression: bool | None = None,
+    by: User | None = None,
 ) -> Patient:
+    """``by`` is who asks (the API and the form pass it): they cannot add themselves."""
+    require(patient.erased_at is None, "This patient's data is erased.")
     team = _validate_care_team(clinic_id=patient.clinic_id, care_team=care_team)
+    _require_no_self_appointment(by=by, patient=patient, team=team)
     if auto_progression is not None:
         patient.auto_progression = auto_progression
     user = patient.user
@@ -104,7 +120,10 @@ def care_team_set(*, admin: User, patient: Patient, care_team: Iterable[User]) -
     """A clinic admin staffs a patient's care team; nothing else of the record is touched."""
     require(admin.is_clinic_admin, "Only a clinic admin can do this.")
     require(patient.clinic_id == admin.clinic_id, "This patient is not in your clinic.")
-    patient.care_team.set(_validate_care_team(clinic_id=patient.clinic_id, care_team=care_team))
+    require(patient.erased_at is None, "This patient's data is erased.")
+    team = _validate_care_team(clinic_id=patient.clinic_id, care_team=care_team)
+    _require_no_self_appointment(by=admin, patient=patient, team=team)
+    patient.care_team.set(team)
     return patient
 
 

@@ -111,7 +111,9 @@ def patient_edit(request, pk):
         "auto_progression": patient.auto_progression,
     }
     form = PatientForm(request.POST or None, clinician=request.user, editing=True, initial=initial)
-    if form_submit(request, form, lambda data: patient_update(patient=patient, **data)):
+    if form_submit(
+        request, form, lambda data: patient_update(patient=patient, by=request.user, **data)
+    ):
         messages.success(request, "Patient details saved.")
         return redirect("patients:detail", pk=patient.pk)
     return render(

@@ -11,6 +11,7 @@
    ``AUDIT_RETENTION_YEARS``) and the ``ErasureRequest`` itself (ids and dates).
 """
 
+import logging
 from datetime import date, datetime
 
 import pgtrigger
@@ -23,6 +24,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.utils import timezone
+from knox.models import AuthToken
 
 from apps.accounts.models import User
 from apps.accounts.services import user_sessions_end, user_tokens_revoke
@@ -35,6 +37,8 @@ from apps.programs.models import PrescribedExercise, Program, ProgressionChange
 from apps.reminders.models import Job, Notification
 
 from .models import ErasureRequest
+
+logger = logging.getLogger(__name__)
 
 ERASED = "[erased]"
 
@@ -77,7 +81,7 @@ def _free_text() -> dict[type[models.Model], dict[str, object]]:
         PrescribedExercise: {"notes": ""},
         ProgressionChange: {"reason": ERASED},
         Workout: {"note": ""},
-        ExerciseResult: {"note": "", "skip_reason": ""},
+        ExerciseResult: {"note": ""},  # skip_reason is a choice, not free text
         Activity: {"description": ""},
         Message: {"body": ERASED},
         VisitNote: {"text": ERASED},
@@ -111,12 +115,15 @@ def patient_erase(*, admin: User, patient: Patient, received_on: date) -> Erasur
     """Pseudonymise the patient and close their login; keep the clinical record for now."""
     require(admin.is_clinic_admin, "Only a clinic admin can process an erasure request.")
     require(patient.clinic_id == admin.clinic_id, "This patient is not in your clinic.")
+    # Read again under a lock: a second submission waits, then finds the patient erased.
+    patient = Patient.objects.select_related("user").select_for_update().get(pk=patient.pk)
     require(patient.erased_at is None, "This patient's data is already erased.")
     today = timezone.localdate()
     require(received_on <= today, "The request cannot come from the future.", field="received_on")
     now = timezone.now()
     user = patient.user
     identity, profile = _identity(patient)
+    old_name, old_email = user.full_name, user.email
     rows = _rows(patient)
 
     # The live rows (their update triggers add history events naming the admin).
@@ -140,6 +147,13 @@ def patient_erase(*, admin: User, patient: Patient, received_on: date) -> Erasur
                 events[model].objects.filter(naming).update(**copied)
     # Whatever else names them: the admin site's log of edits, their sign-in identities.
     _admin_log_entries(patient).update(object_repr=pseudonym(patient.pk))
+    # Entries about their other objects (tokens, devices, factors, email addresses) print the
+    # name or email: those of these types that do are theirs.
+    theirs = ContentType.objects.get_for_models(AuthToken, UserSession, Authenticator, EmailAddress)
+    for said in (old_name, old_email):
+        LogEntry.objects.filter(
+            content_type__in=theirs.values(), object_repr__icontains=said
+        ).update(object_repr=ERASED)
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
     user_tokens_revoke(user=user)
@@ -188,17 +202,27 @@ def _years_after(moment: datetime, years: int) -> datetime:
 
 
 def erasures_purge(*, now: datetime | None = None) -> int:
-    """Delete the records whose retention has passed; returns how many patients went."""
+    """Delete the records whose retention has passed; returns how many patients went.
+
+    Each record goes in its own transaction: one that fails is logged and tried again the next
+    day, and does not hold up the others.
+    """
     now = now or timezone.now()
     due = ErasureRequest.objects.filter(deleted_at__isnull=True, delete_after__lte=now)
     purged = 0
     for request in due:
-        with transaction.atomic():
-            patient = Patient.objects.filter(pk=request.patient_id).first()
-            if patient is not None:
-                _record_delete(patient)
-            ErasureRequest.objects.filter(pk=request.pk).update(deleted_at=now)
-            purged += 1
+        try:
+            with transaction.atomic():
+                patient = Patient.objects.filter(pk=request.patient_id).first()
+                if patient is not None:
+                    _record_delete(patient)
+                ErasureRequest.objects.filter(pk=request.pk).update(deleted_at=now)
+        except Exception:
+            logger.exception("Erasure %s could not be completed; it is tried again", request.pk)
+            continue
+        purged += 1
+    if purged and connection.vendor == "postgresql":
+        _orphan_contexts_delete()
     return purged
 
 
@@ -222,8 +246,6 @@ def _record_delete(patient: Patient) -> None:
             if "patient" in {f.name for f in event_model._meta.concrete_fields}:
                 naming |= models.Q(patient_id=patient.pk)
             event_model.objects.filter(naming).delete()
-    if connection.vendor == "postgresql":
-        _orphan_contexts_delete()
 
 
 def _orphan_contexts_delete() -> None:

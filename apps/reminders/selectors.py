@@ -17,7 +17,7 @@ def notifications_for(user: User) -> QuerySet[Notification]:
 
 def failed_emails_for(user: User) -> QuerySet[Notification]:
     """Emails that could not be delivered and ``user`` may see and send again: their own, and
-    those about the patients they treat (care team, or any patient of the clinic for an admin).
+    those about the patients whose record they may open (``clinician_patients``).
     """
     from apps.patients.selectors import clinician_patients
 

@@ -247,3 +247,64 @@ def test_a_grant_cannot_be_changed(clinic_admin, patient):
 
     with pytest.raises(Exception, match="cannot be changed"):
         grant.save()
+
+
+def test_an_admin_cannot_put_themselves_on_a_care_team(clinic_admin, patient, clinician):
+    # given Ada, who may staff Pat's care team but is not on it
+    client = client_for(clinic_admin)
+
+    # when she adds herself, from the directory or, with emergency access open, the edit form
+    staffed = client.post(
+        reverse("patients:care_team", args=[patient.pk]),
+        {"care_team": [clinician.pk, clinic_admin.pk]},
+    )
+    _open(client, patient)
+    edited = as_user(clinic_admin).patch(
+        f"/api/v1/patients/{patient.pk}/",
+        {"care_team": [clinician.pk, clinic_admin.pk]},
+        format="json",
+    )
+
+    # then she is refused both ways: someone on the team must add her
+    assert staffed.status_code == 200
+    assert "cannot add yourself" in staffed.content.decode()
+    assert edited.status_code == 400
+    assert "cannot add yourself" in str(edited.json()["care_team"])
+    assert [u.full_name for u in patient.care_team.all()] == ["Alice Clinician"]
+
+
+def test_a_clinician_on_the_team_adds_the_admin(clinic_admin, patient, clinician):
+    response = as_user(clinician).patch(
+        f"/api/v1/patients/{patient.pk}/",
+        {"care_team": [clinician.pk, clinic_admin.pk]},
+        format="json",
+    )
+
+    assert response.status_code == 200
+    assert list(patients_for(clinic_admin)) == [patient]
+
+
+def test_without_opening_the_record_an_admin_sees_who_opened_it_not_why_nor_what_changed(
+    clinic_admin, patient
+):
+    # given another admin opened Pat's record with a reason
+    other_admin = UserFactory(
+        clinic=clinic_admin.clinic, role=User.Role.CLINIC_ADMIN, full_name="Otto Admin"
+    )
+    _open(client_for(other_admin), patient)
+
+    # when Ada, who has not opened it, reads its access log (page and API)
+    page = client_for(clinic_admin).get(reverse("audit:patient", args=[patient.pk]))
+    changes = client_for(clinic_admin).get(
+        reverse("audit:patient", args=[patient.pk]), {"kind": "change"}
+    )
+    api = as_user(clinic_admin).get(f"/api/v1/patients/{patient.pk}/audit/?kind=change")
+
+    # then she sees Otto opened it, but neither his reason nor the record's changes
+    content = page.content.decode()
+    assert "Otto Admin" in content
+    assert REASON not in content
+    assert "?kind=change" not in content
+    assert REASON not in changes.content.decode()
+    assert "Each change to the record" not in changes.content.decode()
+    assert api.status_code == 403

@@ -31,6 +31,7 @@ from apps.programs.models import PrescribedExercise, Program, ProgressionChange
 from apps.programs.services import prescription_level_change
 from apps.records.erasure import erasures_purge
 from apps.records.models import ErasureRequest
+from tests.api.clients import as_user
 from tests.conftest import client_for
 from tests.factories import PASSWORD, totp_enrol
 
@@ -88,7 +89,13 @@ def _history_of_a_full_record(patient, program, clinician, clinic_admin):
     )
     EmailAddress.objects.create(user=user, email=EMAIL, primary=True, verified=True)
     totp_enrol(user)
-    AuthToken.objects.create(user)
+    token, _ = AuthToken.objects.create(user)
+    LogEntry.objects.log_actions(  # the admin site prints a token with its owner's name
+        user_id=clinic_admin.pk,
+        queryset=AuthToken.objects.filter(pk=token.pk),
+        action_flag=CHANGE,
+        change_message="Expiry changed.",
+    )
 
 
 def _texts_containing(*needles: str) -> dict[str, int]:
@@ -157,16 +164,46 @@ def test_after_pseudonymisation_no_identifier_remains_anywhere_and_the_record_do
     # then no column of any table holds Pat's name, email, date of birth or words
     assert response.status_code == 302
     assert _texts_containing(*needles) == {}
-    # and the clinical record is all there, under a pseudonym, for the care team
+    # and the clinical record is all there under a pseudonym, kept out of use: no page shows it
     assert _clinical_counts(patient) == before
     patient.refresh_from_db()
     assert patient.user.full_name == f"Erased patient {patient.pk}"
     assert patient.date_of_birth == date(1988, 1, 1)
     assert patient.erased_at is not None
-    page = client_for(clinician).get(reverse("patients:detail", args=[patient.pk]))
-    assert page.status_code == 200
-    assert f"Erased patient {patient.pk}" in page.content.decode()
     assert ExerciseResult.objects.get(workout__patient=patient).set_values == [10, 9, 8]
+    page = client_for(clinician).get(reverse("patients:detail", args=[patient.pk]))
+    assert page.status_code == 404
+
+
+def test_an_erased_record_cannot_be_opened_changed_or_restaffed(
+    patient, clinician, clinic_admin, colleague
+):
+    _erase(clinic_admin, patient)
+    patient.refresh_from_db()
+    admin = client_for(clinic_admin)
+
+    directory = admin.get(reverse("patients:clinic_directory"))
+    restaff = admin.post(
+        reverse("patients:care_team", args=[patient.pk]), {"care_team": [colleague.pk]}
+    )
+    opened = admin.post(
+        reverse("audit:emergency_access", args=[patient.pk]), {"reason": "Checking the record"}
+    )
+    edit = client_for(clinician).get(reverse("patients:edit", args=[patient.pk]))
+    api = as_user(clinician).patch(
+        f"/api/v1/patients/{patient.pk}/", {"full_name": "Pat Runner"}, format="json"
+    )
+
+    assert f"Erased patient {patient.pk}" in directory.content.decode()
+    assert "erased" in directory.content.decode()
+    assert restaff.status_code == 200
+    assert "erased" in restaff.content.decode()
+    assert opened.status_code == 200
+    assert "erased" in opened.content.decode()
+    assert edit.status_code == 404
+    assert api.status_code == 404
+    assert [u.full_name for u in patient.care_team.all()] == ["Alice Clinician"]
+    assert User.objects.get(pk=patient.user_id).full_name == f"Erased patient {patient.pk}"
 
 
 def test_the_login_is_closed_at_once(patient, program, clinician, clinic_admin):

@@ -51,13 +51,25 @@ def test_the_care_team_sends_a_failed_email_again_and_it_goes_out(
     assert [m.to for m in mailoutbox] == [["alice@riverside.test"]]
 
 
-def test_a_clinic_admin_can_send_it_again_too(clinic_admin, failed_alert, mailoutbox):
+def test_a_clinic_admin_on_the_care_team_can_send_it_again_too(
+    clinic_admin, patient, failed_alert, mailoutbox
+):
+    patient.care_team.add(clinic_admin)
     response = client_for(clinic_admin).post(
         reverse("reminders:send_again", args=[failed_alert.pk])
     )
     assert response.status_code == 302
     failed_alert.refresh_from_db()
     assert failed_alert.email_status == "pending"
+
+
+def test_a_clinic_admin_off_the_care_team_cannot(clinic_admin, failed_alert, mailoutbox):
+    response = client_for(clinic_admin).post(
+        reverse("reminders:send_again", args=[failed_alert.pk])
+    )
+    assert response.status_code == 404
+    failed_alert.refresh_from_db()
+    assert failed_alert.email_status == "failed"
 
 
 @pytest.mark.parametrize("who", ["other_clinic_clinician", "colleague", "other_patient"])
