@@ -7,7 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
@@ -85,7 +85,10 @@ class WorkoutSerializer(serializers.ModelSerializer):
 
 
 class ResultWriteSerializer(serializers.Serializer):
-    prescribed = serializers.PrimaryKeyRelatedField(queryset=PrescribedExercise.objects.all())
+    # An id, resolved with the others in one query (``prescriptions_resolve``).
+    prescribed = serializers.IntegerField(
+        min_value=1, help_text="A prescribed exercise of your active program."
+    )
     set_values = serializers.ListField(
         child=serializers.IntegerField(min_value=0, max_value=1000), required=False, default=list
     )
@@ -120,12 +123,28 @@ class WorkoutWriteSerializer(serializers.Serializer):
     note = StrictCharField(required=False, allow_blank=True, default="")
     results = serializers.ListField(child=ResultWriteSerializer(), min_length=1)
 
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if user is not None:
-            # Only exercises of programs this user may see; anything else reads as missing.
-            mine = PrescribedExercise.objects.filter(program__in=programs_for(user))
-            self.fields["results"].child.fields["prescribed"].queryset = mine
+
+def prescriptions_resolve(user, rows: list[dict]) -> list[dict]:
+    """The rows with each ``prescribed`` id replaced by its exercise, all read in one query.
+
+    Only exercises of programs ``user`` may see: anything else reads as missing (400).
+    """
+    ids = {row["prescribed"] for row in rows}
+    found = (
+        PrescribedExercise.objects.filter(pk__in=ids, program__in=programs_for(user))
+        .select_related("exercise")
+        .in_bulk()
+    )
+    errors = [
+        {} if row["prescribed"] in found else {"prescribed": [MISSING.format(row["prescribed"])]}
+        for row in rows
+    ]
+    if any(errors):
+        raise ValidationError({"results": errors})
+    return [{**row, "prescribed": found[row["prescribed"]]} for row in rows]
+
+
+MISSING = 'Invalid pk "{}" - object does not exist.'
 
 
 class FollowupSerializer(serializers.Serializer):
@@ -178,10 +197,11 @@ class WorkoutViewSet(AccessLoggedMixin, mixins.CreateModelMixin, viewsets.ReadOn
     def create(self, request, *args, **kwargs):
         if not request.user.is_patient:
             raise PermissionDenied("Only the patient logs their own workouts.")
-        data = WorkoutWriteSerializer(data=request.data, user=request.user)
+        data = WorkoutWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        results = [ResultInput(**row) for row in fields.pop("results")]
+        rows = prescriptions_resolve(request.user, fields.pop("results"))
+        results = [ResultInput(**row) for row in rows]
 
         def log():
             return workout_log(user=request.user, results=results, **fields)

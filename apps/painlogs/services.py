@@ -114,14 +114,26 @@ def _result_build(workout: Workout, item: ResultInput) -> ExerciseResult:
     )
 
 
-@transaction.atomic
 def workout_log(
     *, user: User, results: list[ResultInput], note: str = "", performed_at: datetime | None = None
 ) -> Workout:
-    """Record a session. Its pain is the worst rating among the exercises done."""
-    patient = _patient_of(user)
-    program = Program.objects.filter(patient=patient, status=Program.Status.ACTIVE).first()
+    """Record a session. Its pain is the worst rating among the exercises done.
+
+    Everything is checked in Python before the first write (the database's constraints stay as
+    a backstop), so a refused log costs no write and leaves a caller's transaction usable. The
+    writes join the caller's transaction (a request's) without a savepoint of their own. The
+    workout comes back with its results attached, so showing it costs no query.
+    """
+    require(
+        user.is_authenticated and user.is_patient, "Only the patient can log their own workouts."
+    )
+    program = (
+        Program.objects.select_related("patient")
+        .filter(patient__user=user, status=Program.Status.ACTIVE)
+        .first()
+    )
     require(program is not None, "You have no active program to log against yet.")
+    patient = program.patient
     for item in results:
         _result_check(item, program)
     done = [item for item in results if not item.skipped]
@@ -140,9 +152,13 @@ def workout_log(
         green_max=program.green_max,
     )
     workout.light = workout.traffic_light()
-    model_validate_and_save(workout)
-    ExerciseResult.objects.bulk_create([_result_build(workout, item) for item in results])
-    _after_log_checks(workout, patient)
+    with transaction.atomic(savepoint=False):
+        workout.save()
+        rows = ExerciseResult.objects.bulk_create([_result_build(workout, i) for i in results])
+        _after_log_checks(workout, patient)
+    attached = workout.results.all()
+    attached._result_cache, attached._prefetch_done = rows, True
+    workout._prefetched_objects_cache = {"results": attached}
     return workout
 
 
