@@ -3,7 +3,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from apps.common.api import SlugFilter, StrictCharField, StrictFilterSet
+from apps.common.api import SlugFilter, StrictCharField, StrictFilterSet, request_user
 
 from .models import Caution, Exercise, Progression, Region
 from .selectors import exercises_for, progressions
@@ -79,7 +79,9 @@ class ExerciseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["name", "level"]
 
     def get_queryset(self):
-        return exercises_for(self.request.user).order_by("progression__order", "level", "name")
+        return exercises_for(request_user(self.request)).order_by(
+            "progression__order", "level", "name"
+        )
 
     def get_serializer_class(self):
         return ExerciseCreateSerializer if self.action == "create" else ExerciseSerializer

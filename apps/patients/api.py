@@ -14,7 +14,7 @@ from apps.accounts.models import User
 from apps.accounts.selectors import care_team_choices_for
 from apps.audit.mixins import AccessLoggedMixin
 from apps.audit.services import access_note
-from apps.common.api import LocalTimeField, StrictCharField, StrictFilterSet
+from apps.common.api import LocalTimeField, StrictCharField, StrictFilterSet, request_user
 from apps.common.ratelimit import UserInvitationThrottle
 from apps.common.timezones import timezone_choices
 from apps.painlogs.selectors import pain_trend_buckets, patient_today
@@ -121,7 +121,7 @@ class PatientViewSet(
 
     def get_queryset(self):
         return (
-            patients_for(self.request.user)
+            patients_for(request_user(self.request))
             .prefetch_related("care_team")
             .order_by("user__full_name", "pk")
         )
@@ -130,7 +130,7 @@ class PatientViewSet(
         return PatientSerializer if self.action in ("list", "retrieve") else PatientWriteSerializer
 
     def _require_clinician(self):
-        if not self.request.user.is_clinician:
+        if not request_user(self.request).is_clinician:
             raise PermissionDenied("Only clinicians can add or change patients.")
 
     def create(self, request, *args, **kwargs):

@@ -116,7 +116,7 @@ def progression_decision(
     if any(session_light(s, t) == Light.RED for s in recent):
         return Suggestion(Decision.HOLD, "pain above the ceiling in a recent session")
     worst_during = max(s.pain_during or 0 for s in recent)
-    worst_after = max(s.pain_24h for s in recent)
+    worst_after = max(s.pain_24h or 0 for s in recent)  # none is None: checked above
     return Suggestion(
         Decision.PROGRESS,
         (
