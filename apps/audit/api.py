@@ -32,10 +32,11 @@ class ChangeSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     action = serializers.CharField(help_text="added, changed or removed")
     what = serializers.CharField(help_text="what changed, in words: Profile, Workout, ...")
-    fields = serializers.ListField(child=serializers.CharField(), help_text="fields changed")
+    # A field named like Serializer.fields / Field.source: DRF takes declared fields apart.
+    fields = serializers.ListField(child=serializers.CharField(), help_text="fields changed")  # type: ignore[assignment]
     user = serializers.IntegerField(source="user.pk", default=None)
     who = serializers.CharField(source="user.full_name", default="")
-    source = serializers.CharField(help_text="browser, api or worker")
+    source = serializers.CharField(help_text="browser, api or worker")  # type: ignore[assignment]
 
 
 class PatientAuditView(ListAPIView):

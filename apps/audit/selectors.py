@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from typing import Any
 
 from django.db import connection
 from django.db.models import BooleanField, QuerySet
@@ -51,11 +52,11 @@ def access_trail(patient: Patient) -> QuerySet[AuditEvent]:
 
 # Each kind of trail a patient's audit page can show, newest first; apps/history registers
 # "change" (the change history) with ``trail_source_register``.
-TRAIL_SOURCES: dict[str, Callable[[Patient], QuerySet]] = {"access": access_trail}
+TRAIL_SOURCES: dict[str, Callable[[Patient], Any]] = {"access": access_trail}
 TRAIL_KINDS = ["access", "change"]
 
 
-def trail_source_register(kind: str, source: Callable[[Patient], QuerySet]) -> None:
+def trail_source_register(kind: str, source: Callable[[Patient], Any]) -> None:
     TRAIL_SOURCES[kind] = source
 
 

@@ -1,6 +1,7 @@
 import hashlib
 import json
 from decimal import Decimal
+from typing import Any, cast
 
 import django_filters
 from drf_spectacular.types import OpenApiTypes
@@ -125,7 +126,7 @@ class WorkoutWriteSerializer(serializers.Serializer):
         if user is not None:
             # Only exercises of programs this user may see; anything else reads as missing.
             mine = PrescribedExercise.objects.filter(program__in=programs_for(user))
-            self.fields["results"].child.fields["prescribed"].queryset = mine
+            cast(Any, self.fields["results"]).child.fields["prescribed"].queryset = mine
 
 
 class FollowupSerializer(serializers.Serializer):

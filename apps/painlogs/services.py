@@ -3,6 +3,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import cast
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -122,13 +123,14 @@ def workout_log(
     patient = _patient_of(user)
     program = Program.objects.filter(patient=patient, status=Program.Status.ACTIVE).first()
     require(program is not None, "You have no active program to log against yet.")
+    program = cast(Program, program)
     for item in results:
         _result_check(item, program)
     done = [item for item in results if not item.skipped]
     require(bool(done), "Log at least one exercise you did (skipped ones alone are not a workout).")
     performed_at = performed_at or timezone.now()
     require(performed_at <= timezone.now(), "A workout can't be logged in the future.")
-    pain = max(item.pain_during for item in done)
+    pain = max(cast(int, item.pain_during) for item in done)  # _result_check: set when done
     workout = Workout(
         patient=patient,
         program=program,

@@ -28,7 +28,9 @@ class PatientSerializer(serializers.ModelSerializer):
     full_name = StrictCharField(source="user.full_name")
     email = serializers.EmailField(source="user.email", read_only=True)
     timezone = StrictCharField(source="user.timezone")
-    care_team = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    care_team: "serializers.PrimaryKeyRelatedField[User]" = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
     reminder_time = LocalTimeField()
 
     class Meta:

@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -103,7 +105,7 @@ class ProgramWriteSerializer(serializers.Serializer):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         if user is not None:
-            self.fields["items"].child.fields["exercise"].queryset = exercises_for(user)
+            cast(Any, self.fields["items"]).child.fields["exercise"].queryset = exercises_for(user)
 
 
 def _items(rows) -> list[ItemInput]:
