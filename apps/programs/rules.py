@@ -67,7 +67,7 @@ def _dose_text(session: Session, unit: str) -> str:
     return " / ".join(str(v) for v in values) + unit
 
 
-def _days(sessions) -> str:
+def _days(sessions: list[Session]) -> str:
     days = [f"{s.day.day} {s.day:%b}" for s in sessions]
     return " and ".join([", ".join(days[:-1]), days[-1]]) if len(days) > 1 else days[0]
 
