@@ -53,6 +53,7 @@ run: demo
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy apps config
 
 format: install
 	$(VENV)/bin/ruff format .

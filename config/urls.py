@@ -9,7 +9,7 @@ from apps.accounts.views import home
 from apps.common.health import healthz
 
 # The admin signs in through the same door as everyone: password, lockout, second factor.
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", home, name="home"),

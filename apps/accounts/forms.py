@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from allauth.account import forms as allauth_forms
 from allauth.core import context
 from allauth.mfa.base import forms as mfa_forms
@@ -9,6 +11,11 @@ from apps.common.ratelimit import client_address, parse_rate, rate_limit_hit, ra
 from .lockout import account_key, lockout_message, lockout_remaining
 from .models import User
 from .services import user_password_reset_queue
+
+if TYPE_CHECKING:
+    from allauth.mfa.base.forms import AuthenticateForm as _Base
+else:
+    _Base = object
 
 
 class LoginForm(allauth_forms.LoginForm):
@@ -22,7 +29,7 @@ class LoginForm(allauth_forms.LoginForm):
         self.fields["password"].widget.attrs.update(placeholder="")
 
 
-class LockoutMixin:
+class LockoutMixin(_Base):
     """A second-factor code is refused while the account or address is locked out, and each
     wrong code counts towards the lock as a wrong password does (ASVS V6.3.1)."""
 

@@ -15,7 +15,7 @@ class Clinic(TimeStampedModel):
         return self.name
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra):
@@ -91,7 +91,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         before the field existed stay valid.
         """
         if not self.session_generation:
-            return super()._get_session_auth_hash(secret=secret)
+            # Private in Django, so absent from the stubs.
+            return super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]
         return salted_hmac(
             "apps.accounts.User.session_auth_hash",
             f"{self.password}:{self.session_generation}",

@@ -7,7 +7,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.common.api import StrictCharField
+from apps.common.api import StrictCharField, request_user
 from apps.common.ratelimit import UserWriteThrottle
 from apps.patients.selectors import clinic_directory, patients_for
 
@@ -32,10 +32,11 @@ class ChangeSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     action = serializers.CharField(help_text="added, changed or removed")
     what = serializers.CharField(help_text="what changed, in words: Profile, Workout, ...")
-    fields = serializers.ListField(child=serializers.CharField(), help_text="fields changed")
+    # A field named like Serializer.fields / Field.source: DRF takes declared fields apart.
+    fields = serializers.ListField(child=serializers.CharField(), help_text="fields changed")  # type: ignore[assignment]
     user = serializers.IntegerField(source="user.pk", default=None)
     who = serializers.CharField(source="user.full_name", default="")
-    source = serializers.CharField(help_text="browser, api or worker")
+    source = serializers.CharField(help_text="browser, api or worker")  # type: ignore[assignment]
 
 
 class PatientAuditView(ListAPIView):
@@ -70,11 +71,16 @@ class PatientAuditView(ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no patient
             return AuditEvent.objects.none()
-        patient = get_object_or_404(audit_patients_for(self.request.user), pk=self.kwargs["pk"])
+        patient = get_object_or_404(
+            audit_patients_for(request_user(self.request)), pk=self.kwargs["pk"]
+        )
         kind = self.request.query_params.get("kind", "access")
         if kind not in TRAIL_KINDS:
             raise ValidationError({"kind": [f"Choose one of: {', '.join(TRAIL_KINDS)}."]})
-        if kind != "access" and not patients_for(self.request.user).filter(pk=patient.pk).exists():
+        if (
+            kind != "access"
+            and not patients_for(request_user(self.request)).filter(pk=patient.pk).exists()
+        ):
             raise PermissionDenied("The change history is for those who may open the record.")
         try:
             rows = patient_audit_trail(patient, kind=kind)

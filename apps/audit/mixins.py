@@ -1,7 +1,14 @@
+from typing import TYPE_CHECKING
+
 from .services import access_note
 
+if TYPE_CHECKING:
+    from rest_framework.generics import GenericAPIView as _Base
+else:
+    _Base = object
 
-class AccessLoggedMixin:
+
+class AccessLoggedMixin(_Base):
     """For DRF generic views of patients' data: the object or page served is noted for the
     access log (apps/audit/middleware.py writes it). ``access_patient_attr`` names the
     patient's id on each object."""

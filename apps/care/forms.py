@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -37,7 +39,7 @@ class VisitNoteForm(forms.Form):
         self.fields["visit_date"].initial = timezone.localdate()
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())
         visit, following = data.get("visit_date"), data.get("next_visit_date")
         if visit and following and following < visit:
             self.add_error("next_visit_date", "The next visit must be on or after this visit.")
@@ -56,7 +58,7 @@ class CardChoiceField(forms.ModelMultipleChoiceField):
                     code="invalid_choice",
                     params={"value": pk},
                 )
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]  # private; not in the stubs
 
 
 class ProgramCardsForm(forms.Form):
@@ -69,7 +71,7 @@ class ProgramCardsForm(forms.Form):
 
     def __init__(self, *args, cards, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cards"].queryset = cards
+        cast(forms.ModelMultipleChoiceField, self.fields["cards"]).queryset = cards
 
 
 class EducationCardForm(forms.ModelForm):

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from .ratelimit import TOO_OFTEN, user_rate_limited
 
 
-def form_errors_from(form: forms.Form, error: ValidationError) -> None:
+def form_errors_from(form: forms.BaseForm, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: on its field if the form has one."""
     if not hasattr(error, "error_dict"):
         form.add_error(None, error.messages)
@@ -32,7 +32,7 @@ def pain_field(label: str, *, required: bool = True, help_text: str = "") -> for
     )
 
 
-def form_submit(request, form: forms.Form, action, *, rate_limit: str | None = None):
+def form_submit(request, form: forms.BaseForm, action, *, rate_limit: str | None = None):
     """Run ``action(cleaned_data)`` for a valid POSTed form; a service's errors land on the form.
 
     ``rate_limit`` names the user's limit this write counts against ("writes", "invitations").

@@ -88,7 +88,7 @@ class DatabaseUnavailableMiddleware:
 
 def database_unavailable_response(request) -> HttpResponse:
     if is_api_request(request):
-        response = JsonResponse({"detail": UNAVAILABLE}, status=503)
+        response: HttpResponse = JsonResponse({"detail": UNAVAILABLE}, status=503)
     else:
         response = HttpResponse(render_to_string("common/unavailable.html"), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)

@@ -19,7 +19,7 @@ HSTS_MIN_SECONDS = 365 * 24 * 3600
 
 def csp_directives(header: str) -> dict[str, list[str]]:
     """``"default-src 'self'; img-src 'self' data:"`` as ``{"default-src": ["'self'"], ...}``."""
-    directives = {}
+    directives: dict[str, list[str]] = {}
     for part in header.split(";"):
         if part.strip():
             name, *sources = part.split()

@@ -3,7 +3,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from apps.common.api import SlugFilter, StrictCharField, StrictFilterSet
+from apps.common.api import SlugFilter, StrictCharField, StrictFilterSet, request_user
 
 from .models import Caution, Exercise, Progression, Region
 from .selectors import exercises_for, progressions
@@ -17,7 +17,9 @@ class ProgressionSerializer(serializers.ModelSerializer):
 
 
 class ExerciseSerializer(serializers.ModelSerializer):
-    progression = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    progression: "serializers.SlugRelatedField[Progression]" = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     own = serializers.SerializerMethodField(help_text="True for the clinic's own exercises.")
 
     class Meta:
@@ -46,7 +48,7 @@ class ExerciseCreateSerializer(serializers.Serializer):
     name = StrictCharField(max_length=150)
     region = serializers.ChoiceField(choices=Region.choices)
     instructions = StrictCharField()
-    dose_kind = serializers.ChoiceField(choices=Exercise._meta.get_field("dose_kind").choices)
+    dose_kind = serializers.ChoiceField(choices=Exercise._meta.get_field("dose_kind").choices)  # type: ignore[arg-type]
     default_sets = serializers.IntegerField(min_value=1, max_value=10)
     default_target_low = serializers.IntegerField(min_value=1, max_value=600)
     default_target_high = serializers.IntegerField(min_value=1, max_value=600)
@@ -79,7 +81,9 @@ class ExerciseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["name", "level"]
 
     def get_queryset(self):
-        return exercises_for(self.request.user).order_by("progression__order", "level", "name")
+        return exercises_for(request_user(self.request)).order_by(
+            "progression__order", "level", "name"
+        )
 
     def get_serializer_class(self):
         return ExerciseCreateSerializer if self.action == "create" else ExerciseSerializer

@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django import forms
 
 from .models import Caution, DoseKind, Region
@@ -26,7 +28,7 @@ class ExerciseForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())
         low, high = data.get("default_target_low"), data.get("default_target_high")
         if low and high and low > high:
             self.add_error("default_target_high", "The high end must be at least the low end.")
@@ -42,7 +44,7 @@ class LibraryFilterForm(forms.Form):
 
     def __init__(self, *args, progressions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["progression"].choices = [
+        cast(forms.ChoiceField, self.fields["progression"]).choices = [
             ("", "All progressions"),
             *[(p.slug, p.name) for p in progressions],
             ("own", "Our clinic's exercises"),

@@ -1,15 +1,16 @@
 from datetime import datetime
+from typing import Any
 
 import pgtrigger
 from django.apps import apps
 from django.conf import settings
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from pghistory.models import Context
 
 
-def event_models() -> list[type[models.Model]]:
-    """Every event table of the change history."""
+def event_models() -> list[Any]:
+    """Every event table of the change history (models pghistory makes at run time)."""
     return list(apps.get_app_config("history").get_models())
 
 

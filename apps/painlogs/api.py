@@ -1,6 +1,7 @@
 import hashlib
 import json
 from decimal import Decimal
+from typing import Any, cast
 
 import django_filters
 from drf_spectacular.types import OpenApiTypes
@@ -13,7 +14,7 @@ from rest_framework.response import Response
 
 from apps.audit.mixins import AccessLoggedMixin
 from apps.audit.services import access_note
-from apps.common.api import IdFilter, StrictCharField, StrictFilterSet
+from apps.common.api import IdFilter, StrictCharField, StrictFilterSet, request_user
 from apps.common.ratelimit import UserWriteThrottle
 from apps.programs.models import PrescribedExercise
 from apps.programs.selectors import programs_for
@@ -184,7 +185,7 @@ class WorkoutViewSet(AccessLoggedMixin, mixins.CreateModelMixin, viewsets.ReadOn
     ordering_fields = None
 
     def get_queryset(self):
-        return workouts_for(self.request.user).prefetch_related("results")
+        return workouts_for(request_user(self.request)).prefetch_related("results")
 
     def get_serializer_class(self):
         return WorkoutWriteSerializer if self.action == "create" else WorkoutSerializer
@@ -291,7 +292,7 @@ class ActivityViewSet(AccessLoggedMixin, mixins.CreateModelMixin, viewsets.ReadO
     ordering_fields = None
 
     def get_queryset(self):
-        return activities_for(self.request.user)
+        return activities_for(request_user(self.request))
 
     def get_serializer_class(self):
         return ActivityWriteSerializer if self.action == "create" else ActivitySerializer

@@ -85,8 +85,11 @@ def alert_reasons(
     reasons = []
     if light == Light.RED:
         reasons.append("a red session")
-    jump = followup_pain is not None and recent_baseline is not None
-    if jump and followup_pain >= recent_baseline + BASELINE_JUMP:
+    if (
+        followup_pain is not None
+        and recent_baseline is not None
+        and followup_pain >= recent_baseline + BASELINE_JUMP
+    ):
         reasons.append(
             f"a 24-hour rating of {followup_pain}/10 against a recent baseline of "
             f"{recent_baseline:.1f}"

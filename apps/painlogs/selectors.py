@@ -1,6 +1,8 @@
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Avg, Count, Max, Prefetch, Q, QuerySet
@@ -162,7 +164,8 @@ def pain_trend_buckets(patient: Patient, *, start: date, end: date, bucket: str)
     )
     programs = list(Program.objects.filter(patient=patient, start_date__lte=end))
     result = []
-    for row in rows:
+    for values in rows:
+        row: dict[str, Any] = dict(values)
         first = _as_date(row.pop("period"))
         last = min(first + timedelta(days=6 if bucket == "week" else 0), end)
         row["prescribed"] = sessions_prescribed(programs, first, last, patient.user.timezone)
@@ -174,7 +177,7 @@ def _as_date(value) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
-def _rounded(row: dict) -> dict:
+def _rounded(row: Mapping[str, Any]) -> dict:
     # PostgreSQL averages integers as Decimal, SQLite as float: one shape for the API.
     return {k: round(float(v), 2) if isinstance(v, float | Decimal) else v for k, v in row.items()}
 

@@ -3,6 +3,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import cast
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -133,6 +134,7 @@ def workout_log(
         .first()
     )
     require(program is not None, "You have no active program to log against yet.")
+    program = cast(Program, program)
     patient = program.patient
     for item in results:
         _result_check(item, program)
@@ -140,7 +142,7 @@ def workout_log(
     require(bool(done), "Log at least one exercise you did (skipped ones alone are not a workout).")
     performed_at = performed_at or timezone.now()
     require(performed_at <= timezone.now(), "A workout can't be logged in the future.")
-    pain = max(item.pain_during for item in done)
+    pain = max(cast(int, item.pain_during) for item in done)  # _result_check: set when done
     workout = Workout(
         patient=patient,
         program=program,
@@ -156,9 +158,11 @@ def workout_log(
         workout.save()
         rows = ExerciseResult.objects.bulk_create([_result_build(workout, i) for i in results])
         _after_log_checks(workout, patient)
+    # What prefetch_related("results") would leave: Django's own cache, filled without a query.
     attached = workout.results.all()
-    attached._result_cache, attached._prefetch_done = rows, True
-    workout._prefetched_objects_cache = {"results": attached}
+    attached._result_cache = rows
+    attached._prefetch_done = True  # type: ignore[attr-defined]  # set by prefetch_related
+    workout._prefetched_objects_cache = {"results": attached}  # type: ignore[attr-defined]
     return workout
 
 

@@ -14,7 +14,7 @@ from apps.accounts.models import User
 from apps.accounts.selectors import care_team_choices_for
 from apps.audit.mixins import AccessLoggedMixin
 from apps.audit.services import access_note
-from apps.common.api import LocalTimeField, StrictCharField, StrictFilterSet
+from apps.common.api import LocalTimeField, StrictCharField, StrictFilterSet, request_user
 from apps.common.ratelimit import UserInvitationThrottle
 from apps.common.timezones import timezone_choices
 from apps.painlogs.selectors import pain_trend_buckets, patient_today
@@ -28,7 +28,9 @@ class PatientSerializer(serializers.ModelSerializer):
     full_name = StrictCharField(source="user.full_name")
     email = serializers.EmailField(source="user.email", read_only=True)
     timezone = StrictCharField(source="user.timezone")
-    care_team = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    care_team: "serializers.PrimaryKeyRelatedField[User]" = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
     reminder_time = LocalTimeField()
 
     class Meta:
@@ -121,7 +123,7 @@ class PatientViewSet(
 
     def get_queryset(self):
         return (
-            patients_for(self.request.user)
+            patients_for(request_user(self.request))
             .prefetch_related("care_team")
             .order_by("user__full_name", "pk")
         )
@@ -130,7 +132,7 @@ class PatientViewSet(
         return PatientSerializer if self.action in ("list", "retrieve") else PatientWriteSerializer
 
     def _require_clinician(self):
-        if not self.request.user.is_clinician:
+        if not request_user(self.request).is_clinician:
             raise PermissionDenied("Only clinicians can add or change patients.")
 
     def create(self, request, *args, **kwargs):

@@ -1,5 +1,8 @@
+from typing import cast
+
 from django import forms
 
+from apps.accounts.models import User
 from apps.accounts.selectors import care_team_choices_for
 from apps.common.timezones import timezone_choices
 
@@ -25,7 +28,7 @@ class PatientForm(forms.Form):
         label="Preferred reminder time",
     )
     # The message never echoes the id: it must not tell a valid id of another clinic from none.
-    care_team = forms.ModelMultipleChoiceField(
+    care_team: "forms.ModelMultipleChoiceField[User]" = forms.ModelMultipleChoiceField(
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
         error_messages={
@@ -41,7 +44,9 @@ class PatientForm(forms.Form):
 
     def __init__(self, *args, clinician, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["care_team"].queryset = care_team_choices_for(clinician)
+        cast(
+            forms.ModelMultipleChoiceField, self.fields["care_team"]
+        ).queryset = care_team_choices_for(clinician)
         if editing:
             del self.fields["email"]
 
@@ -55,7 +60,7 @@ class PatientForm(forms.Form):
 
 
 class CareTeamForm(forms.Form):
-    care_team = forms.ModelMultipleChoiceField(
+    care_team: "forms.ModelMultipleChoiceField[User]" = forms.ModelMultipleChoiceField(
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
         label="Care team",
@@ -69,7 +74,9 @@ class CareTeamForm(forms.Form):
 
     def __init__(self, *args, admin, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["care_team"].queryset = care_team_choices_for(admin)
+        cast(
+            forms.ModelMultipleChoiceField, self.fields["care_team"]
+        ).queryset = care_team_choices_for(admin)
 
 
 class PatientSearchForm(forms.Form):

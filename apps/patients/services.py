@@ -1,5 +1,6 @@
 from collections.abc import Iterable
 from datetime import date, time
+from typing import cast
 
 from django.db import transaction
 
@@ -55,7 +56,8 @@ def patient_create(
     """Create the patient's account and profile, and owe them an email with a link to set a
     password (sent by a worker after the commit)."""
     require(clinician.is_clinician, "Only clinicians can add patients.")
-    team = _validate_care_team(clinic_id=clinician.clinic_id, care_team=care_team or [clinician])
+    clinic_id = cast(int, clinician.clinic_id)  # a clinician belongs to a clinic
+    team = _validate_care_team(clinic_id=clinic_id, care_team=care_team or [clinician])
     user = user_create_invited(
         invited_by=clinician,
         email=email,
@@ -65,7 +67,7 @@ def patient_create(
     )
     patient = Patient(
         user=user,
-        clinic_id=clinician.clinic_id,
+        clinic_id=clinic_id,
         date_of_birth=date_of_birth,
         condition=condition,
         diagnosis=diagnosis,

@@ -72,7 +72,9 @@ def _from_first_active_week(weeks: list[TrendWeek]) -> list[TrendWeek]:
 
 def _pain_and_sessions(patient: Patient, rows: dict, first: date, last: date) -> None:
     """Mean and worst pain over the week's workouts; a session is a day with a workout."""
-    ratings = defaultdict(lambda: ([], [], set()))
+    ratings: defaultdict[date, tuple[list[int], list[int], set[date]]] = defaultdict(
+        lambda: ([], [], set())
+    )
     workouts = Workout.objects.filter(patient=patient, local_date__range=(first, last))
     for day, during, after, light, ceiling in workouts.values_list(
         "local_date", "pain_during", "followup_pain", "light", "pain_ceiling"
@@ -86,11 +88,11 @@ def _pain_and_sessions(patient: Patient, rows: dict, first: date, last: date) ->
         if after is not None:
             after_list.append(after)
         days.add(day)
-    for start, (during, after, days) in ratings.items():
+    for start, (week_during, week_after, days) in ratings.items():
         week = rows[start]
         week.sessions = len(days)
-        week.during_mean, week.during_max = _mean(during), max(during)
-        week.after_mean, week.after_max = _mean(after), max(after, default=None)
+        week.during_mean, week.during_max = _mean(week_during), max(week_during)
+        week.after_mean, week.after_max = _mean(week_after), max(week_after, default=None)
     programs = list(Program.objects.filter(patient=patient, start_date__lte=last))
     for week in rows.values():
         week.prescribed = sessions_prescribed(programs, week.start, week.end, patient.user.timezone)

@@ -3,6 +3,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -35,6 +36,7 @@ from apps.reminders.models import Job
 from apps.reminders.selectors import failed_emails_for, failed_jobs_for
 
 from .forms import CareTeamForm, PatientForm, PatientSearchForm, PreferencesForm, TrendRangeForm
+from .models import Patient
 from .selectors import (
     attention_filter,
     clinic_directory,
@@ -56,6 +58,7 @@ def patient_list(request):
     search = PatientSearchForm(request.GET or None)
     query = search.cleaned_data["q"] if search.is_valid() else ""
     now = timezone.now()
+    patients: QuerySet[Patient] | list[Patient]  # a list once read, for the access log
     patients = patient_roster(request.user, query=query, now=now)
     attention = request.GET.get("attention") == "1"
     if attention:
@@ -239,6 +242,7 @@ def clinic_directory_view(request):
     """
     search = PatientSearchForm(request.GET or None)
     query = search.cleaned_data["q"].strip() if search.is_valid() else ""
+    patients: QuerySet[Patient] | list[Patient]  # a list once read, for the access log
     patients = clinic_directory(request.user)
     if query:
         patients = patients.filter(user__full_name__icontains=query)

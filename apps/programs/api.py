@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -7,7 +9,7 @@ from rest_framework.response import Response
 
 from apps.audit.mixins import AccessLoggedMixin
 from apps.audit.services import access_note
-from apps.common.api import StrictCharField
+from apps.common.api import StrictCharField, request_user
 from apps.exercises.models import Exercise
 from apps.exercises.selectors import exercises_for
 from apps.patients.selectors import patients_for
@@ -103,7 +105,7 @@ class ProgramWriteSerializer(serializers.Serializer):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         if user is not None:
-            self.fields["items"].child.fields["exercise"].queryset = exercises_for(user)
+            cast(Any, self.fields["items"]).child.fields["exercise"].queryset = exercises_for(user)
 
 
 def _items(rows) -> list[ItemInput]:
@@ -121,7 +123,9 @@ class PatientProgramsView(ListCreateAPIView):
     serializer_class = ProgramSerializer
 
     def _patient(self):
-        patient = get_object_or_404(patients_for(self.request.user), pk=self.kwargs["patient_pk"])
+        patient = get_object_or_404(
+            patients_for(request_user(self.request)), pk=self.kwargs["patient_pk"]
+        )
         access_note(self.request, [patient.pk])
         return patient
 
@@ -129,7 +133,7 @@ class PatientProgramsView(ListCreateAPIView):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no patient
             return Program.objects.none()
         return (
-            programs_for(self.request.user)
+            programs_for(request_user(self.request))
             .filter(patient=self._patient())
             .order_by("status", "-start_date", "-pk")
         )
@@ -152,7 +156,7 @@ class ProgramViewSet(AccessLoggedMixin, mixins.RetrieveModelMixin, viewsets.Gene
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self):
-        return programs_for(self.request.user)
+        return programs_for(request_user(self.request))
 
     @extend_schema(request=ProgramWriteSerializer(partial=True), responses=ProgramSerializer)
     def partial_update(self, request, pk=None):

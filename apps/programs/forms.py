@@ -1,4 +1,5 @@
 from itertools import groupby
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -30,7 +31,7 @@ class ProgramForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())
         start, review = data.get("start_date"), data.get("review_date")
         if start and review and review < start:
             self.add_error("review_date", "The review date must be on or after the start date.")
@@ -95,10 +96,10 @@ class PrescribedItemForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.exercises = {e.pk: e for e in exercises}
         self.patient = patient
-        self.fields["exercise"].choices = exercise_choices(exercises)
+        cast(forms.ChoiceField, self.fields["exercise"]).choices = exercise_choices(exercises)
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())
         exercise = self.exercises.get(data.get("exercise"))
         if exercise is None:
             return data
@@ -157,7 +158,7 @@ class BaseItemFormSet(forms.BaseFormSet):
             for form in self.forms
             if form.cleaned_data
             and form.cleaned_data.get("exercise")
-            and not (self.can_delete and self._should_delete_form(form))
+            and not (self.can_delete and self._should_delete_form(form))  # type: ignore[attr-defined]
         ]
 
     def clean(self):
@@ -167,8 +168,10 @@ class BaseItemFormSet(forms.BaseFormSet):
             raise ValidationError("Add at least one exercise to the program.")
 
 
-ItemFormSet = forms.formset_factory(
-    PrescribedItemForm, formset=BaseItemFormSet, extra=1, can_delete=True
+# The stubs type every factory-made formset as the plain BaseFormSet.
+ItemFormSet = cast(
+    type[BaseItemFormSet],
+    forms.formset_factory(PrescribedItemForm, formset=BaseItemFormSet, extra=1, can_delete=True),
 )
 
 

@@ -67,7 +67,7 @@ def _dose_text(session: Session, unit: str) -> str:
     return " / ".join(str(v) for v in values) + unit
 
 
-def _days(sessions) -> str:
+def _days(sessions: list[Session]) -> str:
     days = [f"{s.day.day} {s.day:%b}" for s in sessions]
     return " and ".join([", ".join(days[:-1]), days[-1]]) if len(days) > 1 else days[0]
 
@@ -116,7 +116,7 @@ def progression_decision(
     if any(session_light(s, t) == Light.RED for s in recent):
         return Suggestion(Decision.HOLD, "pain above the ceiling in a recent session")
     worst_during = max(s.pain_during or 0 for s in recent)
-    worst_after = max(s.pain_24h for s in recent)
+    worst_after = max(s.pain_24h or 0 for s in recent)  # none is None: checked above
     return Suggestion(
         Decision.PROGRESS,
         (

@@ -1,5 +1,6 @@
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -108,7 +109,7 @@ def _step_rates_set(row: PrescribedExercise, item: ItemInput) -> None:
         target = target_step_rate_default(baseline)
     if baseline is not None:
         require(
-            target >= baseline,
+            target is not None and target >= baseline,
             f"The target step rate should not be below the preferred rate ({baseline}): "
             "a quicker step is what eases the hip.",
             field="target_step_rate",
@@ -245,6 +246,7 @@ def prescription_level_change(
         target is not None,
         f"“{item.exercise.name}” is already the {edge} level of its progression.",
     )
+    target = cast(Exercise, target)  # require() above has refused None
     # A caution on the new level needs the clinician's eyes: opened from the program builder.
     prescription_caution_check(exercise=target, patient=item.program.patient, acknowledged=False)
     change = ProgressionChange.objects.create(

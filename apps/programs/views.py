@@ -1,4 +1,5 @@
 from datetime import timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -74,7 +75,10 @@ def program_new(request, patient_pk):
     access_note(request, [patient.pk])
     current = active_program(patient)
     today = timezone.localdate()
-    initial = {"start_date": today, "review_date": today + timedelta(weeks=DEFAULT_REVIEW_WEEKS)}
+    initial: dict[str, Any] = {
+        "start_date": today,
+        "review_date": today + timedelta(weeks=DEFAULT_REVIEW_WEEKS),
+    }
     if current:
         initial.update(
             name=current.name,

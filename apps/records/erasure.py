@@ -13,6 +13,7 @@
 
 import logging
 from datetime import date, datetime
+from typing import Any, cast
 
 import pgtrigger
 from allauth.account.models import EmailAddress
@@ -95,13 +96,14 @@ def _identity(patient: Patient) -> tuple[dict, dict]:
     return user, {"date_of_birth": date(born.year, 1, 1)}
 
 
-def _event_models() -> dict[type[models.Model], type[models.Model]]:
+def _event_models() -> dict[type[models.Model], Any]:
     """Each tracked model and its change-history table (apps/history)."""
     from django.apps import apps
 
-    events = {}
+    # The event models' managers are made by pghistory at run time: Any to the type checker.
+    events: dict[type[models.Model], Any] = {}
     for event_model in apps.get_app_config("history").get_models():
-        tracked = event_model._meta.get_field("pgh_obj").related_model
+        tracked = cast(type[models.Model], event_model._meta.get_field("pgh_obj").related_model)
         events[tracked] = event_model
     return events
 
@@ -137,7 +139,11 @@ def patient_erase(*, admin: User, patient: Patient, received_on: date) -> Erasur
     )
     # The change history: every earlier copy of those fields.
     events = _event_models()
-    scrub = {**_free_text(), User: identity, Patient: {**_free_text()[Patient], **profile}}
+    scrub: dict[type[models.Model], dict[str, object]] = {
+        **_free_text(),
+        User: identity,
+        Patient: {**_free_text()[Patient], **profile},
+    }
     with _append_only_lifted(events.values()):
         for model, fields in scrub.items():
             if model in events and (copied := _copied_fields(events[model], fields)):
@@ -231,6 +237,7 @@ def _record_delete(patient: Patient) -> None:
     then every change-history event of those rows, the deletes' own included."""
     rows = _rows(patient)
     ids = {model: list(qs.values_list("pk", flat=True)) for model, qs in rows.items()}
+    model: type[models.Model]
     for model in (ExerciseResult, Workout, ProgressionChange):
         rows[model].delete()
     # The patient's own messages would block their user: they go with the patient first.

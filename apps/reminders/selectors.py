@@ -1,4 +1,6 @@
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from django.db.models import Count, F, Max, Q, QuerySet
 
@@ -71,7 +73,7 @@ def unread_count(user: User, *, kind: str | None = None) -> int:
     return unread.filter(kind=kind).count() if kind else unread.count()
 
 
-def reminder_candidates() -> list[dict]:
+def reminder_candidates() -> list[Mapping[str, Any]]:
     """Patients with an active program and reminders on: one row each, in one query."""
     return list(
         Program.objects.filter(
@@ -98,7 +100,7 @@ def workout_days_since(day) -> set[tuple[int, object]]:
     return set(Workout.objects.filter(local_date__gte=day).values_list("patient_id", "local_date"))
 
 
-def followups_missing(*, now: datetime, hours: int, window_hours: int) -> list[dict]:
+def followups_missing(*, now: datetime, hours: int, window_hours: int) -> list[Mapping[str, Any]]:
     """Workouts past their 24-hour mark, not yet rated, still inside the prompt window."""
     opened_before = now - timedelta(hours=hours)
     return list(
@@ -121,13 +123,17 @@ def workout_with_team(workout_id: int) -> Workout:
 
 def recent_followups(workout: Workout, *, days: int) -> list[int]:
     """24-hour ratings of the patient's sessions in the days before this one (its baseline)."""
-    return list(
-        Workout.objects.filter(
-            patient_id=workout.patient_id,
-            followup_pain__isnull=False,
-            performed_at__lt=workout.performed_at,
-            performed_at__gte=workout.performed_at - timedelta(days=days),
-        ).values_list("followup_pain", flat=True)
+    # The filter leaves no null rating.
+    return cast(
+        list[int],
+        list(
+            Workout.objects.filter(
+                patient_id=workout.patient_id,
+                followup_pain__isnull=False,
+                performed_at__lt=workout.performed_at,
+                performed_at__gte=workout.performed_at - timedelta(days=days),
+            ).values_list("followup_pain", flat=True)
+        ),
     )
 
 
@@ -137,7 +143,7 @@ def reds_since(patient_id: int, since: datetime) -> int:
     ).count()
 
 
-def clinician_zones() -> list[dict]:
+def clinician_zones() -> list[Mapping[str, Any]]:
     return list(
         User.objects.filter(
             is_active=True, role__in=[User.Role.CLINICIAN, User.Role.CLINIC_ADMIN]

@@ -1,6 +1,8 @@
 """Thin tasks over the services. Every one is idempotent (a database row decides), so every
 one is acknowledged late and put back if its pool process dies."""
 
+from typing import Any
+
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
@@ -10,14 +12,18 @@ from . import services
 
 # A database blip is retried quickly (2, 4, 8, 16, 32 s); past that the row is still pending
 # in the database and the sweeper hands it out again.
-RETRY_ON_DATABASE_ERRORS = {
+RETRY_ON_DATABASE_ERRORS: dict[str, Any] = {
     "autoretry_for": (OperationalError, InterfaceError),
     "max_retries": 5,
     "retry_backoff": 2,
     "retry_backoff_max": 60,
     "retry_jitter": False,
 }
-IDEMPOTENT = {"acks_late": True, "reject_on_worker_lost": True, "ignore_result": True}
+IDEMPOTENT: dict[str, Any] = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "ignore_result": True,
+}
 
 
 @shared_task(max_retries=0, **IDEMPOTENT)

@@ -470,7 +470,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_SOCKET_TIMEOUT", def
 # The scheduler's tasks have their own queue so that an email backlog never delays them.
 # Workers consume every queue listed here unless given -Q.
 CELERY_TASK_DEFAULT_QUEUE = "celery"
-CELERY_TASK_QUEUES = {"celery": {}, "scheduler": {}}
+CELERY_TASK_QUEUES: dict[str, dict] = {"celery": {}, "scheduler": {}}
 CELERY_TASK_ROUTES = {
     "apps.reminders.tasks.reminders_tick": {"queue": "scheduler"},
     "apps.reminders.tasks.delivery_sweep": {"queue": "scheduler"},

@@ -2,7 +2,7 @@
 here, account emails (invitation, password reset) in job_emails.py."""
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from django.conf import settings
@@ -40,7 +40,7 @@ JOB_HANDLERS: dict[str, Callable[[int], None]] = {
 
 
 def jobs_create(
-    *, patient_id: int | None, work: list[tuple[str, int]], requested_by_id: int | None = None
+    *, patient_id: int | None, work: Sequence[tuple[str, int]], requested_by_id: int | None = None
 ) -> list[int]:
     """Record work owed by a change in the caller's transaction; wake a worker on commit."""
     now = timezone.now()

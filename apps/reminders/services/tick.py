@@ -2,8 +2,10 @@
 
 import json
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -35,7 +37,7 @@ class Due:
     link: str
 
 
-def _workouts_due(now: datetime, candidates: list[dict]) -> list[Due]:
+def _workouts_due(now: datetime, candidates: list[Mapping[str, Any]]) -> list[Due]:
     if not candidates:
         return []
     logged = selectors.workout_days_since(now.date() - timedelta(days=2))
@@ -58,7 +60,7 @@ def _workouts_due(now: datetime, candidates: list[dict]) -> list[Due]:
     return due
 
 
-def _inactive_due(now: datetime, candidates: list[dict]) -> list[Due]:
+def _inactive_due(now: datetime, candidates: list[Mapping[str, Any]]) -> list[Due]:
     """One nudge per inactive stretch: the occurrence is the date the stretch began."""
     last_days = selectors.last_workout_days()
     due = []
@@ -138,7 +140,7 @@ def _insert_ignoring_conflicts(due: list[Due], *, queued: datetime) -> None:
         "email_next_attempt_at, email_queued_at) SELECT "
     )
     stamp = connection.ops.adapt_datetimefield_value(queued)
-    fixed = [stamp, stamp, Notification.EmailStatus.PENDING, 0, "", stamp, stamp]
+    fixed: list[Any] = [stamp, stamp, Notification.EmailStatus.PENDING, 0, "", stamp, stamp]
     rows = [(d.recipient_id, d.patient_id, d.kind, d.occurrence, d.title, d.link) for d in due]
     if connection.vendor == "postgresql":
         sql = insert + (

@@ -114,7 +114,8 @@ class Command(BaseCommand):
                 PrescribedExercise(
                     program=p,
                     exercise=exercise,
-                    dose_kind=exercise.dose_kind,
+                    # The shared library is migrated in: there is a first exercise.
+                    dose_kind=exercise.dose_kind,  # type: ignore[union-attr]
                     sets=3,
                     target_low=8,
                     target_high=10,
