@@ -1,7 +1,6 @@
 import hashlib
 import json
 from decimal import Decimal
-from typing import Any, cast
 
 import django_filters
 from drf_spectacular.types import OpenApiTypes
