@@ -146,7 +146,12 @@ def _change_entry(change: ProgressionChange) -> TimelineEntry:
     return TimelineEntry(
         change.changed_at,
         "change",
-        f"{change.get_direction_display()} “{change.from_exercise}” → “{change.to_exercise}” {who}",
+        (
+            f"Dose of “{change.to_exercise}” reduced {who}"
+            if change.direction == ProgressionChange.Direction.REDUCE
+            else f"{change.get_direction_display()} “{change.from_exercise}” → "
+            f"“{change.to_exercise}” {who}"
+        ),
         change.reason,
         change,
         change.changed_at,

@@ -147,11 +147,13 @@ class PrescribedExercise(TimeStampedModel):
 
 
 class ProgressionChange(models.Model):
-    """One move of a prescribed exercise to another level: from, to, when, by whom and why."""
+    """One move of a prescribed exercise to another level (or, at the first level, to a smaller
+    dose of the same exercise): from, to, when, by whom and why."""
 
     class Direction(models.TextChoices):
         PROGRESS = "progress", "Progressed"
         REGRESS = "regress", "Regressed"
+        REDUCE = "reduce", "Dose reduced"
 
     prescribed = models.ForeignKey(
         PrescribedExercise, on_delete=models.PROTECT, related_name="changes"

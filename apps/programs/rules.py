@@ -20,6 +20,8 @@ class Decision(StrEnum):
     PROGRESS = "progress"
     HOLD = "hold"
     REGRESS = "regress"
+    # At the first level of a progression there is nothing easier to move to: less of it.
+    REDUCE = "reduce"
 
 
 @dataclass(frozen=True)
@@ -124,3 +126,48 @@ def progression_decision(
             f"24 h {worst_after}/10"
         ),
     )
+
+
+@dataclass(frozen=True)
+class Dose:
+    sets: int
+    low: int
+    high: int
+
+    def text(self, unit: str = "") -> str:
+        reps = f"{self.low}–{self.high}" if self.low != self.high else f"{self.low}"
+        return f"{self.sets} × {reps}{unit}"
+
+
+def dose_reduced(dose: Dose) -> Dose:
+    """One step easier: a set fewer, or, at one set, about 30 % less of each (never below 1)."""
+    if dose.sets > 1:
+        return Dose(dose.sets - 1, dose.low, dose.high)
+    low, high = max(1, round(dose.low * 0.7)), max(1, round(dose.high * 0.7))
+    return Dose(1, min(low, high), high)
+
+
+def at_progression_edges(
+    suggestion: Suggestion, *, has_next: bool, has_previous: bool, dose: Dose, unit: str = ""
+) -> Suggestion:
+    """The rule's decision where the exercise's progression ends: no progress past its last
+    level (hold there), and at its first level a regression becomes a smaller dose."""
+    if suggestion.decision == Decision.PROGRESS and not has_next:
+        return Suggestion(
+            Decision.HOLD,
+            f"{suggestion.reason}; ready, but this is the last level of its progression: keep "
+            "the dose or choose a harder exercise",
+        )
+    if suggestion.decision == Decision.REGRESS and not has_previous:
+        if dose_reduced(dose) == dose:
+            return Suggestion(
+                Decision.HOLD,
+                f"{suggestion.reason}; already the first level at the smallest dose: review the "
+                "exercise with the patient",
+            )
+        return Suggestion(
+            Decision.REDUCE,
+            f"{suggestion.reason}; first level of its progression: reduce the dose to "
+            f"{dose_reduced(dose).text(unit)}",
+        )
+    return suggestion

@@ -6,12 +6,20 @@ from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.exercises.models import Exercise
 from apps.painlogs.models import ExerciseResult
 from apps.patients.models import Patient
 from apps.patients.selectors import clinician_patients, patients_for
 
 from .models import PrescribedExercise, Program, ProgressionChange
-from .rules import Session, Suggestion, Thresholds, progression_decision
+from .rules import (
+    Dose,
+    Session,
+    Suggestion,
+    Thresholds,
+    at_progression_edges,
+    progression_decision,
+)
 
 _ITEMS = Prefetch(
     "items", queryset=PrescribedExercise.objects.select_related("exercise", "exercise__progression")
@@ -118,24 +126,76 @@ def _item_thresholds(item: PrescribedExercise, thresholds: Thresholds) -> Thresh
     return thresholds
 
 
-def suggestions_by_program(programs: list[Program], *, now=None) -> dict[int, list]:
-    """Program id → [(prescribed exercise, suggestion)], for many programs in two queries."""
-    sessions = items_sessions(programs, now=now or timezone.now())
-    return {
-        program.pk: [
-            (
-                item,
-                progression_decision(
-                    sessions[item.pk],
-                    target_high=item.target_high,
-                    unit=_unit(item.dose_kind),
-                    thresholds=_item_thresholds(item, progression_thresholds(program)),
-                ),
-            )
-            for item in program.items.all()
-        ]
+Levels = set[tuple[int | None, int | None, int | None]]  # (progression, clinic, level)
+
+
+def _levels(programs: list[Program]) -> tuple[dict[int, int], Levels]:
+    """Each program's clinic, and every (progression, clinic, level) its exercises could move
+    to: the library's levels and the clinic's own. Two queries, whatever the number."""
+    clinics = dict(
+        Program.objects.filter(pk__in=[p.pk for p in programs]).values_list(
+            "pk", "patient__clinic_id"
+        )
+    )
+    progressions = {
+        item.exercise.progression_id
         for program in programs
+        for item in program.items.all()
+        if item.exercise.progression_id is not None
     }
+    levels: Levels = set()
+    levels.update(
+        Exercise.objects.filter(progression_id__in=progressions).values_list(
+            "progression_id", "clinic_id", "level"
+        )
+    )
+    return clinics, levels
+
+
+def _neighbours(item: PrescribedExercise, clinic_id: int, levels: Levels) -> tuple[bool, bool]:
+    """Whether the item's exercise has a next and a previous level for this clinic."""
+    exercise = item.exercise
+    if exercise.progression_id is None or exercise.level is None:
+        return False, False
+
+    def exists(level: int) -> bool:
+        return any(
+            (exercise.progression_id, clinic, level) in levels for clinic in (None, clinic_id)
+        )
+
+    return exists(exercise.level + 1), exists(exercise.level - 1)
+
+
+def suggestions_by_program(programs: list[Program], *, now=None) -> dict[int, list]:
+    """Program id → [(prescribed exercise, suggestion)], for many programs in four queries."""
+    sessions = items_sessions(programs, now=now or timezone.now())
+    clinics, levels = _levels(programs)
+    result: dict[int, list] = {}
+    for program in programs:
+        rows = []
+        for item in program.items.all():
+            unit = _unit(item.dose_kind)
+            has_next, has_previous = _neighbours(item, clinics[program.pk], levels)
+            decision = progression_decision(
+                sessions[item.pk],
+                target_high=item.target_high,
+                unit=unit,
+                thresholds=_item_thresholds(item, progression_thresholds(program)),
+            )
+            rows.append(
+                (
+                    item,
+                    at_progression_edges(
+                        decision,
+                        has_next=has_next,
+                        has_previous=has_previous,
+                        dose=Dose(item.sets, item.target_low, item.target_high),
+                        unit=unit,
+                    ),
+                )
+            )
+        result[program.pk] = rows
+    return result
 
 
 def program_suggestions(

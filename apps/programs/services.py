@@ -16,7 +16,7 @@ from apps.patients.models import Patient
 from apps.patients.selectors import clinician_patients
 
 from .models import PrescribedExercise, Program, ProgressionChange
-from .rules import Decision
+from .rules import Decision, Dose, dose_reduced
 
 
 @dataclass
@@ -270,6 +270,35 @@ def prescription_level_change(
     return change
 
 
+@transaction.atomic
+def prescription_dose_reduce(
+    *, item: PrescribedExercise, reason: str, by: User | None = None, now=None
+) -> ProgressionChange:
+    """A step easier on the same exercise (a set fewer, or less of each): recorded like a level
+    change, the old and new dose first in its reason."""
+    item = (
+        PrescribedExercise.objects.select_for_update()
+        .select_related("exercise", "program__patient")
+        .get(pk=item.pk)
+    )
+    before = Dose(item.sets, item.target_low, item.target_high)
+    after = dose_reduced(before)
+    require(after != before, f"“{item.exercise.name}” is already at its smallest dose.")
+    unit = {"hold": " s", "duration": " min"}.get(item.dose_kind, "")
+    change = ProgressionChange.objects.create(
+        prescribed=item,
+        from_exercise=item.exercise,
+        to_exercise=item.exercise,
+        direction=ProgressionChange.Direction.REDUCE,
+        reason=f"{before.text(unit)} → {after.text(unit)}: {reason}"[:300],
+        changed_by=by,
+        changed_at=now or timezone.now(),
+    )
+    item.sets, item.target_low, item.target_high = after.sets, after.low, after.high
+    model_validate_and_save(item)
+    return change
+
+
 def suggestion_apply(*, clinician: User, item: PrescribedExercise, now=None) -> ProgressionChange:
     """The clinician's one click on a pending suggestion."""
     from .selectors import program_suggestions
@@ -278,6 +307,8 @@ def suggestion_apply(*, clinician: User, item: PrescribedExercise, now=None) -> 
     require(item.program.status == Program.Status.ACTIVE, "This program has ended.")
     suggestion = dict((i.pk, s) for i, s in program_suggestions(item.program))[item.pk]
     require(suggestion.decision != Decision.HOLD, "There is nothing to apply: the rule says hold.")
+    if suggestion.decision == Decision.REDUCE:
+        return prescription_dose_reduce(item=item, reason=suggestion.reason, by=clinician, now=now)
     return prescription_level_change(
         item=item, direction=suggestion.decision, reason=suggestion.reason, by=clinician, now=now
     )

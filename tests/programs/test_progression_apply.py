@@ -2,10 +2,11 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.programs.models import ProgressionChange
-from apps.programs.rules import Decision
+from apps.programs.rules import Decision, Dose, dose_reduced
 from apps.programs.selectors import program_suggestions
 from apps.programs.services import (
     ItemInput,
@@ -13,6 +14,7 @@ from apps.programs.services import (
     program_assign,
     suggestion_apply,
 )
+from tests.conftest import client_for
 from tests.factories import library_exercise
 from tests.helpers import logged_session
 
@@ -72,7 +74,7 @@ def test_history_keeps_every_change_and_past_logs_keep_their_prescription(
     assert first.results.get().exercise_name == "Bridge with a band around the knees"
 
 
-def test_never_skips_past_the_last_level(clinician, patient):
+def test_at_the_last_level_progress_is_not_offered(clinician, patient):
     program = program_assign(
         clinician=clinician,
         patient=patient,
@@ -82,9 +84,65 @@ def test_never_skips_past_the_last_level(clinician, patient):
     )  # level 4 of 4
     session(patient, program, days_ago=6)
     session(patient, program, days_ago=4)
-    with pytest.raises(ValidationError, match="already the last level"):
+
+    # the rule holds, and says why, instead of offering a level that does not exist
+    suggestion = decision(program)
+    assert suggestion.decision == Decision.HOLD
+    assert "last level of its progression" in suggestion.reason
+    with pytest.raises(ValidationError, match="rule says hold"):
         suggestion_apply(clinician=clinician, item=program.items.get())
     assert program.items.get().exercise.slug == "hip-hike-weighted"
+
+
+def test_at_the_first_level_repeated_reds_reduce_the_dose_and_record_why(
+    clinician, patient, abductors
+):
+    # given two red sessions of the bridge, level 1 of its progression, at 3 × 8–10
+    session(patient, abductors, days_ago=3, pain=5, after=5)
+    session(patient, abductors, days_ago=2, pain=6, after=4)
+
+    # then the rule offers a smaller dose, not a level below the first
+    suggestion = decision(abductors)
+    assert suggestion.decision == Decision.REDUCE
+    assert "reduce the dose to 2 × 8–10" in suggestion.reason
+
+    # and one click applies it, recorded like a level change with the doses in its reason
+    change = suggestion_apply(clinician=clinician, item=abductors.items.get())
+
+    item = abductors.items.get()
+    assert (item.exercise.slug, item.sets, item.target_low, item.target_high) == (
+        "banded-bridge-knees-out",
+        2,
+        8,
+        10,
+    )
+    assert change.direction == ProgressionChange.Direction.REDUCE
+    assert change.reason.startswith("3 × 8–10 → 2 × 8–10: ")
+    assert change.changed_by == clinician
+
+
+def test_the_patient_page_offers_reduce_the_dose_and_today_explains_it(
+    clinician, patient, abductors
+):
+    session(patient, abductors, days_ago=3, pain=5, after=5)
+    session(patient, abductors, days_ago=2, pain=6, after=4)
+    clinician_page = client_for(clinician).get(reverse("patients:detail", args=[patient.pk]))
+    assert "Reduce the dose" in clinician_page.content.decode()
+    assert "Regress one level" not in clinician_page.content.decode()
+
+    client_for(clinician).post(reverse("programs:apply", args=[abductors.items.get().pk]))
+
+    today = client_for(patient.user).get(reverse("painlogs:today")).content.decode()
+    assert "Do a little less of" in today
+    page = client_for(clinician).get(reverse("patients:detail", args=[patient.pk]))
+    assert "dose of “Bridge with a band around the knees” reduced" in page.content.decode()
+
+
+def test_dose_reduction_steps_down_sets_then_reps_and_stops_at_the_smallest():
+    assert dose_reduced(Dose(3, 8, 10)) == Dose(2, 8, 10)
+    assert dose_reduced(Dose(1, 8, 10)) == Dose(1, 6, 7)
+    assert dose_reduced(Dose(1, 20, 30)) == Dose(1, 14, 21)
+    assert dose_reduced(Dose(1, 1, 1)) == Dose(1, 1, 1)
 
 
 def test_a_hold_cannot_be_applied_and_a_stranger_cannot_apply(
