@@ -18,6 +18,18 @@ def _set_count(item) -> int:
     return 1 if item.exercise.is_run else item.sets + EXTRA_SETS
 
 
+def _prescribed_values(item) -> list[int]:
+    """The top of the dose, set by set: what "as prescribed" means."""
+    return [item.target_high] * (1 if item.exercise.is_run else item.sets)
+
+
+def _prescribed_text(item) -> str:
+    unit = unit_label(item.dose_kind)
+    if item.exercise.is_run:
+        return f"{item.target_high} {unit}"
+    return f"{item.sets} × {item.target_high} {unit}"
+
+
 class ExerciseBlock:
     """The fields of one prescribed exercise, grouped for the template."""
 
@@ -28,6 +40,7 @@ class ExerciseBlock:
         if self.is_run:
             self.distance = form[f"{self.prefix}_distance"]
             self.step_rate = form[f"{self.prefix}_step_rate"]
+        self.as_prescribed = form[f"{self.prefix}_as_prescribed"]
         self.pain = form[f"{self.prefix}_pain"]
         self.skipped = form[f"{self.prefix}_skipped"]
         self.skip_reason = form[f"{self.prefix}_skip_reason"]
@@ -58,13 +71,16 @@ class WorkoutLogForm(forms.Form):
                 required=False,
                 min_value=0,
                 max_value=1000,
-                initial=item.target_high if n <= item.sets else None,
                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
                 error_messages={
                     "min_value": "A set can't be negative.",
                     "invalid": "Enter a whole number.",
                 },
             )
+        # Nothing is prefilled: what is saved is what the patient entered, or this explicit tick.
+        self.fields[f"{prefix}_as_prescribed"] = forms.BooleanField(
+            required=False, label=f"I did it as prescribed: {_prescribed_text(item)}"
+        )
         if item.exercise.is_run:
             self._add_run_fields(prefix)
         self.fields[f"{prefix}_pain"] = pain_field("Pain during this exercise", required=False)
@@ -113,13 +129,19 @@ class WorkoutLogForm(forms.Form):
                 self.add_error(f"{prefix}_skip_reason", "Tell your clinician why you skipped it.")
             return
         if not self._set_values(item, data) and f"{prefix}_set1" not in self.errors:
-            self.add_error(f"{prefix}_set1", "Enter what you did, or tick “I skipped this one”.")
+            self.add_error(
+                f"{prefix}_set1",
+                "Enter what you did, tick “as prescribed”, or tick “I skipped this one”.",
+            )
         if data.get(f"{prefix}_pain") is None and f"{prefix}_pain" not in self.errors:
             self.add_error(f"{prefix}_pain", "Rate your pain during this exercise (0–10).")
 
     def _set_values(self, item, data) -> list[int]:
         keys = [f"ex{item.pk}_set{n}" for n in range(1, _set_count(item) + 1)]
-        return [data[k] for k in keys if data.get(k) is not None]
+        typed = [data[k] for k in keys if data.get(k) is not None]
+        if typed or not data.get(f"ex{item.pk}_as_prescribed"):
+            return typed  # what was typed wins over the tick
+        return _prescribed_values(item)
 
     def results(self) -> list[ResultInput]:
         data = self.cleaned_data

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,6 +12,7 @@ from apps.common.forms import form_submit
 from apps.programs.selectors import active_program, recent_changes
 
 from .forms import ActivityForm, FollowupForm, SorenessForm, WorkoutLogForm
+from .rules import followup_opens_at
 from .selectors import (
     activities_awaiting_soreness,
     activities_for,
@@ -89,7 +91,16 @@ def followup(request, pk):
     if rated:
         messages.success(request, f"24-hour rating saved. {LIGHT_WORDS[rated.light]}")
         return redirect("painlogs:today")
-    return render(request, "painlogs/followup.html", {"form": form, "workout": workout})
+    opens = followup_opens_at(
+        workout.performed_at, hours=settings.GREENLIGHT["FOLLOWUP_AFTER_HOURS"]
+    )
+    context = {
+        "form": form,
+        "workout": workout,
+        "opens": opens,
+        "is_open": timezone.now() >= opens,
+    }
+    return render(request, "painlogs/followup.html", context)
 
 
 @patient_required

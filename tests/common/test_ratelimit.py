@@ -3,6 +3,8 @@
 The tests set small limits of their own to stay quick; the defaults are checked as values.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -40,7 +42,8 @@ def _activity(**overrides) -> dict:
     return {
         "kind": "run",
         "description": "Canal loop",
-        "date": timezone.localdate().isoformat(),
+        # Yesterday: never in the future, whatever the patient's zone (Pat lives in Los Angeles).
+        "date": (timezone.localdate() - timedelta(days=1)).isoformat(),
         "duration_minutes": "25",
         "pain_during": "2",
         **overrides,

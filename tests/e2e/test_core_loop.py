@@ -58,7 +58,10 @@ def test_clinician_assigns_patient_logs_clinician_sees_chart(
     log_in(mobile, live_server.url, patient.user.email)
     expect(mobile.get_by_role("heading", name=re.compile("Bridge with a band"))).to_be_visible()
     cards = mobile.locator("section.exercise-card")
+    # nothing is prefilled: the patient says they did each one as prescribed, then the pain
+    cards.nth(0).get_by_label(re.compile("as prescribed")).check()
     cards.nth(0).locator("label", has_text=re.compile(r"^2$")).click()
+    cards.nth(1).get_by_label(re.compile("as prescribed")).check()
     cards.nth(1).locator("label", has_text=re.compile(r"^1$")).click()
     mobile.get_by_label("Anything to tell your clinician?").fill("Felt strong today")
     screenshot(mobile, "patient-today-phone")

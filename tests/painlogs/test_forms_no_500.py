@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.exercises.models import Exercise
-from apps.painlogs.models import Activity, Workout
+from apps.painlogs.models import Activity, ExerciseResult, Workout
 from apps.painlogs.services import ResultInput, workout_log
 from apps.patients.models import Patient
 from apps.programs.models import Program
@@ -190,7 +190,9 @@ def test_a_workout_with_nothing_entered_asks_what_was_done(patient_client, progr
     response = patient_client.post(reverse("painlogs:today"), {"note": NOTE})
 
     page = _page(response)
-    assert page.count("Enter what you did, or tick “I skipped this one”.") == 2
+    assert (
+        page.count("Enter what you did, tick “as prescribed”, or tick “I skipped this one”.") == 2
+    )
     assert NOTE in page
     assert not Workout.objects.exists()
 
@@ -274,8 +276,10 @@ def test_a_24_hour_rating_given_twice_is_refused(patient, patient_client, progra
 
     response = patient_client.post(url, {"followup_pain": "9"})
 
+    # the second tab shows the rating already given, not a form to give another
     page = _page(response)
-    assert "already given the 24-hour rating" in page
+    assert "You rated it 1/10 the next day" in page
+    assert 'name="followup_pain"' not in page
     workout.refresh_from_db()
     assert workout.followup_pain == 1
 
@@ -703,3 +707,58 @@ def test_a_patient_cannot_post_the_clinician_forms(patient_client, patient):
     ]
 
     assert [r.status_code for r in responses] == [403, 403, 403]
+
+
+def test_the_24_hour_form_says_when_it_opens_and_is_disabled_until_then(
+    patient, patient_client, program
+):
+    workout = _workout_now(patient, program, hours_ago=3)
+    url = reverse("painlogs:followup", args=[workout.pk])
+
+    before = _page(patient_client.get(url))
+
+    assert "This check opens on" in before
+    assert "<fieldset disabled" in before
+    assert 'name="followup_pain"' in before  # visible, not usable
+
+
+def test_the_24_hour_form_is_usable_once_open(patient, patient_client, program):
+    workout = _workout_now(patient, program, hours_ago=25)
+
+    page = _page(patient_client.get(reverse("painlogs:followup", args=[workout.pk])))
+
+    assert "This check opens on" not in page
+    assert "<fieldset disabled" not in page
+
+
+def test_today_prefills_no_set_so_saving_untouched_logs_nothing(patient_client, program):
+    bridge, plank = _items(program)
+    page = _page(patient_client.get(reverse("painlogs:today")))
+    assert f'name="ex{bridge.pk}_set1" id="id_ex{bridge.pk}_set1" value=""' in page
+
+    # tapping Save with only the pain ratings filled in saves nothing, and says what is missing
+    response = patient_client.post(
+        reverse("painlogs:today"), {f"ex{bridge.pk}_pain": "1", f"ex{plank.pk}_pain": "1"}
+    )
+
+    assert "tick “as prescribed”" in _page(response)
+    assert not Workout.objects.exists()
+
+
+def test_as_prescribed_is_an_explicit_tick_per_exercise(patient_client, program):
+    bridge, plank = _items(program)
+
+    response = patient_client.post(
+        reverse("painlogs:today"),
+        {
+            f"ex{bridge.pk}_as_prescribed": "on",
+            f"ex{bridge.pk}_pain": "1",
+            f"ex{plank.pk}_set1": "20",
+            f"ex{plank.pk}_pain": "2",
+        },
+    )
+
+    assert response.status_code == 302
+    results = {r.prescribed_id: r.set_values for r in ExerciseResult.objects.all()}
+    assert results[bridge.pk] == [bridge.target_high] * bridge.sets
+    assert results[plank.pk] == [20]  # typed, not the prescription
