@@ -97,7 +97,7 @@ def _activity(f):
     return painlogs.activity_log(
         user=f.patient.user,
         kind="run",
-        date=timezone.localdate() - timedelta(days=1),
+        date=timezone.localdate() - timedelta(days=2),  # the day before, in any zone
         duration_minutes=20,
         pain_during=1,
     )
