@@ -259,6 +259,15 @@ WRITES = {
             ),
         ),
     ),
+    "programs.prescription_dose_reduce": (
+        history.ProgressionChangeEvent,
+        lambda f: (
+            f.clinician,
+            lambda: programs.prescription_dose_reduce(
+                item=_bridge(f.program), reason="Two reds this week", by=f.clinician
+            ),
+        ),
+    ),
     "programs.suggestion_apply": (
         history.ProgressionChangeEvent,
         lambda f: (
