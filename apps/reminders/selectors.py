@@ -1,4 +1,5 @@
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -15,6 +16,75 @@ def notifications_for(user: User) -> QuerySet[Notification]:
     if not user.is_authenticated:
         return Notification.objects.none()
     return Notification.objects.filter(recipient=user)
+
+
+@dataclass(frozen=True)
+class NotificationGroup:
+    """Repeats of one notification (same kind, patient and link) shown as one line."""
+
+    latest: Notification
+    count: int
+    unread: int
+    patient_name: str
+    detail: str
+
+
+def notification_groups(user: User, *, limit: int = 200) -> list[NotificationGroup]:
+    """The user's latest notifications, repeats grouped, newest first, each naming its patient
+    and, for an alert, why: three queries whatever the number."""
+    from apps.patients.selectors import clinician_patients
+
+    rows = list(notifications_for(user).select_related("patient__user")[:limit])
+    # Names and reasons only for patients the user may still see (they may have left the team).
+    visible = set(
+        clinician_patients(user)
+        .filter(pk__in={n.patient_id for n in rows if n.patient_id})
+        .values_list("pk", flat=True)
+    )
+    alerts = {
+        int(n.occurrence.removeprefix("workout-"))
+        for n in rows
+        if n.kind == Notification.Kind.CLINICIAN_ALERT
+        and n.patient_id in visible
+        and n.occurrence.startswith("workout-")
+    }
+    workouts = Workout.objects.in_bulk(alerts) if alerts else {}
+    groups: dict[tuple, list[Notification]] = {}
+    for n in rows:
+        groups.setdefault((n.kind, n.patient_id, n.link), []).append(n)
+    result = []
+    for members in groups.values():
+        latest = members[0]
+        shown = latest.patient_id in visible
+        details = [
+            _alert_detail(workouts[w])
+            for m in members
+            if shown
+            and m.kind == Notification.Kind.CLINICIAN_ALERT
+            and (w := _workout_id(m)) in workouts
+        ]
+        result.append(
+            NotificationGroup(
+                latest=latest,
+                count=len(members),
+                unread=sum(1 for m in members if m.read_at is None),
+                patient_name=latest.patient.user.full_name if shown and latest.patient else "",
+                detail="; ".join(details[:3]) + ("; …" if len(details) > 3 else ""),
+            )
+        )
+    return result
+
+
+def _workout_id(notification: Notification) -> int | None:
+    occurrence = notification.occurrence
+    return int(occurrence.removeprefix("workout-")) if occurrence.startswith("workout-") else None
+
+
+def _alert_detail(workout: Workout) -> str:
+    text = f"{workout.light} session {workout.local_date:%-d %b}: pain {workout.pain_during}/10"
+    if workout.followup_pain is not None:
+        text += f", {workout.followup_pain}/10 the next day"
+    return text
 
 
 def failed_emails_for(user: User) -> QuerySet[Notification]:

@@ -8,29 +8,49 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from apps.audit.services import access_note
+
 from .models import Job
-from .selectors import failed_emails_for, failed_jobs_for, notifications_for
+from .selectors import (
+    failed_emails_for,
+    failed_jobs_for,
+    notification_groups,
+    notifications_for,
+)
 from .services import (
     email_unsubscribe,
     job_retry,
-    notification_mark_read,
+    notification_group_mark_read,
     notification_resend,
+    notifications_mark_all_read,
     unsubscribe_link_user,
 )
 
 
 @login_required
 def notification_list(request):
-    return render(
-        request, "reminders/list.html", {"notifications": notifications_for(request.user)[:100]}
+    groups = notification_groups(request.user)
+    # Names and session details are the patients' data: the page is in their access log.
+    access_note(
+        request, {g.latest.patient_id for g in groups if g.patient_name and g.latest.patient_id}
     )
+    unread = sum(g.unread for g in groups)
+    return render(request, "reminders/list.html", {"groups": groups, "unread": unread})
+
+
+@login_required
+@require_POST
+def notification_read_all(request):
+    read = notifications_mark_all_read(user=request.user)
+    messages.success(request, f"{read} notification{'s' if read != 1 else ''} marked read.")
+    return redirect("reminders:list")
 
 
 @login_required
 @require_POST
 def notification_open(request, pk):
     notification = get_object_or_404(notifications_for(request.user), pk=pk)
-    notification_mark_read(user=request.user, notification=notification)
+    notification_group_mark_read(user=request.user, notification=notification)
     return redirect(notification.link)
 
 

@@ -23,6 +23,8 @@ SHOWS_PATIENT = {
     "patients/<int:pk>/care-team/": "clinic_admin",
     "patients/<int:pk>/emergency-access/": "clinic_admin",
     "patients/<int:pk>/erase/": "clinic_admin",
+    # names the patient of each notification, and an alert's session
+    "notifications/": "clinician",
     "patients/<int:patient_pk>/programs/new/": "clinician",
     "programs/<int:pk>/edit/": "clinician",
     "programs/<int:pk>/cards/": "clinician",
@@ -74,7 +76,7 @@ NO_PATIENT_DATA_PREFIXES = {
     "api/v1/auth/": "tokens and sign-in",
     "library/": "the exercise library",
     "education/": "education cards, shared by the clinic",
-    "notifications/": "titles hold no health details (Notification.title); actions are POSTs",
+    "notifications/": "its actions are POSTs (the list itself is in SHOWS_PATIENT)",
     "api/v1/exercises": "the exercise library",
     "api/v1/progressions": "the exercise library",
     "api/schema/": "the OpenAPI schema",

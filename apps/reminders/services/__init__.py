@@ -8,6 +8,7 @@ from .delivery import (
     notification_resend,
     notifications_send,
 )
+from .inbox import notification_group_mark_read, notifications_mark_all_read
 from .job_emails import job_email_deliver
 from .jobs import job_retry, job_run, jobs_create
 from .outbox import delivery_sweep, outbox_publish, outbox_settle
@@ -31,6 +32,8 @@ __all__ = [
     "job_run",
     "jobs_create",
     "notification_email_deliver",
+    "notification_group_mark_read",
+    "notifications_mark_all_read",
     "notification_mark_read",
     "notification_resend",
     "notifications_record",
