@@ -44,7 +44,7 @@ def test_alerts_name_the_patient_and_the_session_and_repeats_are_one_line(
 
     assert page.count("Pat Runner: A patient of yours may need attention") == 1
     assert "× 2" in page
-    assert page.count("red session") == 2  # both sessions, in one line
+    assert page.lower().count("red session") == 2  # both sessions, in one line
     assert "pain 7/10, 6/10 the next day" in page
     assert '2<span class="visually-hidden"> unread' in page
 
