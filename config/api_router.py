@@ -14,7 +14,7 @@ from apps.care.api import PatientMessagesReadView, PatientMessagesView
 from apps.exercises.api import ExerciseViewSet, ProgressionViewSet
 from apps.painlogs.api import ActivityViewSet, WorkoutViewSet
 from apps.patients.api import PatientTrendView, PatientViewSet
-from apps.programs.api import PatientProgramsView, ProgramViewSet
+from apps.programs.api import PatientProgramsView, PrescriptionApplyView, ProgramViewSet
 from apps.records.api import MyExportView, PatientExportView
 
 router = DefaultRouter()
@@ -33,6 +33,11 @@ urlpatterns = [
     path("auth/tokens/<str:token_key>/", TokenRevokeView.as_view(), name="token-revoke"),
     path("auth/logout/", LogoutView.as_view(), name="logout"),
     path("me/", MeView.as_view(), name="me"),
+    path(
+        "prescriptions/<int:pk>/apply/",
+        PrescriptionApplyView.as_view(),
+        name="prescription-apply",
+    ),
     path("me/export/", MyExportView.as_view(), name="me-export"),
     path("patients/<int:pk>/export/", PatientExportView.as_view(), name="patient-export"),
     path("patients/<int:pk>/audit/", PatientAuditView.as_view(), name="patient-audit"),

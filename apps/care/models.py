@@ -153,6 +153,7 @@ class VisitNote(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(next_visit_date__isnull=True) | Q(next_visit_date__gte=F("visit_date")),
                 name="visit_next_on_or_after_visit",
+                violation_error_message="The next visit can't be before this one.",
             ),
         ]
 

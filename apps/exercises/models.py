@@ -93,8 +93,13 @@ class Exercise(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(default_target_low__lte=models.F("default_target_high")),
                 name="exercise_target_low_lte_high",
+                violation_error_message="The low end of the range can't be above the high end.",
             ),
-            models.CheckConstraint(condition=Q(default_sets__gte=1), name="exercise_sets_gte_1"),
+            models.CheckConstraint(
+                condition=Q(default_sets__gte=1),
+                name="exercise_sets_gte_1",
+                violation_error_message="Prescribe at least one set.",
+            ),
         ]
 
     @property

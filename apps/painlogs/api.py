@@ -64,6 +64,10 @@ class ExerciseResultSerializer(serializers.ModelSerializer):
 
 class WorkoutSerializer(serializers.ModelSerializer):
     results = ExerciseResultSerializer(many=True, read_only=True)
+    light_provisional = serializers.BooleanField(
+        read_only=True,
+        help_text="True until the 24-hour rating: the light may still turn (yellow or red).",
+    )
 
     class Meta:
         model = Workout
@@ -79,6 +83,7 @@ class WorkoutSerializer(serializers.ModelSerializer):
             "pain_ceiling",
             "green_max",
             "light",
+            "light_provisional",
             "note",
             "results",
         ]

@@ -59,6 +59,11 @@ class Workout(TimeStampedModel):
     def __str__(self):
         return f"Workout {self.local_date} ({self.light})"
 
+    @property
+    def light_provisional(self) -> bool:
+        """Until the 24-hour rating the light rests on pain during alone, and may still turn."""
+        return self.followup_pain is None
+
     def traffic_light(self) -> str:
         return traffic_light(
             self.pain_during,

@@ -1,11 +1,13 @@
 from typing import Any, cast
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import ListCreateAPIView
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from apps.audit.mixins import AccessLoggedMixin
 from apps.audit.services import access_note
@@ -14,14 +16,68 @@ from apps.exercises.models import Exercise
 from apps.exercises.selectors import exercises_for
 from apps.patients.selectors import patients_for
 
-from .models import PrescribedExercise, Program
-from .selectors import programs_for
-from .services import ItemInput, program_assign, program_update
+from .models import PrescribedExercise, Program, ProgressionChange
+from .rules import Decision
+from .selectors import editable_programs_for, programs_for, suggestions_by_program
+from .services import ItemInput, program_assign, program_update, suggestion_apply
+
+
+def _with_suggestions(request, programs) -> dict:
+    """Serializer context: the rule's current suggestions for a clinician's active programs,
+    computed for all of them at once (a patient's programs carry none)."""
+    user = request_user(request)
+    if not user.is_authenticated or not user.is_clinician:
+        return {"request": request}
+    active = [p for p in programs if p.status == Program.Status.ACTIVE]
+    suggestions = {
+        item.pk: suggestion
+        for rows in suggestions_by_program(active).values()
+        for item, suggestion in rows
+    }
+    return {"request": request, "suggestions": suggestions}
+
+
+class EvidenceSerializer(serializers.Serializer):
+    day = serializers.DateField()
+    set_values = serializers.ListField(child=serializers.IntegerField())
+    pain_during = serializers.IntegerField(allow_null=True)
+    pain_24h = serializers.IntegerField(allow_null=True)
+
+
+class SuggestionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=[d.value for d in Decision])
+    reason = serializers.CharField()
+    evidence = EvidenceSerializer(many=True, help_text="The sessions it rests on, oldest first.")
+    apply_url = serializers.CharField(
+        allow_null=True, help_text="POST here with the decision to apply it; null for hold."
+    )
 
 
 class PrescribedExerciseSerializer(serializers.ModelSerializer):
     exercise_name = StrictCharField(source="exercise.name", read_only=True)
     dose = StrictCharField(source="dose_text", read_only=True)
+    suggestion = serializers.SerializerMethodField(
+        help_text="What the progression rule suggests now (clinicians, active programs)."
+    )
+
+    @extend_schema_field(SuggestionSerializer(allow_null=True))
+    def get_suggestion(self, item) -> dict | None:
+        found = self.context.get("suggestions", {}).get(item.pk)
+        if found is None:
+            return None
+        apply_url = (
+            None
+            if found.decision == Decision.HOLD
+            else reverse("api:prescription-apply", args=[item.pk])
+        )
+        return SuggestionSerializer(
+            {
+                "decision": found.decision,
+                "reason": found.reason,
+                "evidence": found.evidence,
+                "apply_url": apply_url,
+            }
+        ).data
 
     class Meta:
         model = PrescribedExercise
@@ -40,6 +96,7 @@ class PrescribedExerciseSerializer(serializers.ModelSerializer):
             "baseline_step_rate",
             "target_step_rate",
             "dose",
+            "suggestion",
         ]
 
 
@@ -138,6 +195,15 @@ class PatientProgramsView(ListCreateAPIView):
             .order_by("status", "-start_date", "-pk")
         )
 
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        programs = list(page if page is not None else queryset)
+        data = ProgramSerializer(programs, many=True, context=_with_suggestions(request, programs))
+        if page is not None:
+            return self.get_paginated_response(data.data)
+        return Response(data.data)
+
     @extend_schema(request=ProgramWriteSerializer, responses={201: ProgramSerializer})
     def post(self, request, patient_pk):
         patient = self._patient()
@@ -158,6 +224,11 @@ class ProgramViewSet(AccessLoggedMixin, mixins.RetrieveModelMixin, viewsets.Gene
     def get_queryset(self):
         return programs_for(request_user(self.request))
 
+    def retrieve(self, request, *args, **kwargs):
+        program = self.get_object()
+        context = _with_suggestions(request, [program])
+        return Response(ProgramSerializer(program, context=context).data)
+
     @extend_schema(request=ProgramWriteSerializer(partial=True), responses=ProgramSerializer)
     def partial_update(self, request, pk=None):
         program = self.get_object()
@@ -172,3 +243,55 @@ class ProgramViewSet(AccessLoggedMixin, mixins.RetrieveModelMixin, viewsets.Gene
         )
         program = program_update(clinician=request.user, program=program, items=items, **fields)
         return Response(ProgramSerializer(programs_for(request.user).get(pk=program.pk)).data)
+
+
+class ApplyWriteSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(
+        choices=[Decision.PROGRESS, Decision.REGRESS, Decision.REDUCE],
+        help_text="The decision you saw; if the rule now says otherwise nothing is applied (400).",
+    )
+
+
+class ProgressionChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProgressionChange
+        fields = [
+            "id",
+            "direction",
+            "from_exercise",
+            "to_exercise",
+            "reason",
+            "changed_by",
+            "automatic",
+            "changed_at",
+        ]
+
+
+class AppliedSerializer(serializers.Serializer):
+    change = ProgressionChangeSerializer()
+    item = PrescribedExerciseSerializer()
+
+
+class PrescriptionApplyView(APIView):
+    """Apply the rule's current suggestion for one prescribed exercise: the same service as
+    the patient page's button (progress a level, regress a level, or reduce the dose)."""
+
+    @extend_schema(request=ApplyWriteSerializer, responses={201: AppliedSerializer})
+    def post(self, request, pk):
+        user = request_user(request)
+        item = get_object_or_404(
+            PrescribedExercise.objects.filter(program__in=programs_for(user)), pk=pk
+        )
+        _require_clinician(user)
+        item = get_object_or_404(
+            PrescribedExercise.objects.filter(program__in=editable_programs_for(user)), pk=pk
+        )
+        data = ApplyWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        change = suggestion_apply(
+            clinician=user, item=item, expected=data.validated_data["decision"]
+        )
+        access_note(request, [item.program.patient_id])
+        item = PrescribedExercise.objects.select_related("exercise").get(pk=item.pk)
+        body = {"change": change, "item": item}
+        return Response(AppliedSerializer(body).data, status=status.HTTP_201_CREATED)

@@ -30,15 +30,8 @@ class ProgramForm(forms.Form):
         help_text="Pain at or below this is green; up to the ceiling is yellow.",
     )
 
-    def clean(self):
-        data = cast(dict[str, Any], super().clean())
-        start, review = data.get("start_date"), data.get("review_date")
-        if start and review and review < start:
-            self.add_error("review_date", "The review date must be on or after the start date.")
-        ceiling, green = data.get("pain_ceiling"), data.get("green_max")
-        if ceiling is not None and green is not None and green > ceiling:
-            self.add_error("green_max", "Green must end at or below the pain ceiling.")
-        return data
+    # The cross-field rules (review after start, green within the ceiling) are the service's
+    # (apps/programs/services.py): its messages land on these fields through form_submit.
 
 
 def exercise_choices(exercises) -> list:

@@ -51,14 +51,21 @@ class Program(TimeStampedModel):
                 name="one_active_program_per_patient",
             ),
             models.CheckConstraint(
-                condition=Q(review_date__gte=F("start_date")), name="program_review_after_start"
+                condition=Q(review_date__gte=F("start_date")),
+                name="program_review_after_start",
+                violation_error_message="The review date must be on or after the start date.",
             ),
             models.CheckConstraint(
                 condition=Q(pain_ceiling__lte=10) & Q(green_max__lte=F("pain_ceiling")),
                 name="program_bands_ordered",
+                violation_error_message=(
+                    "The pain ceiling is at most 10, and the green band ends at or below it."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(sessions_per_week__gte=1), name="program_sessions_per_week_gte_1"
+                condition=Q(sessions_per_week__gte=1),
+                name="program_sessions_per_week_gte_1",
+                violation_error_message="Prescribe at least one session a week.",
             ),
         ]
 
@@ -118,18 +125,26 @@ class PrescribedExercise(TimeStampedModel):
         ordering = ["order", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(target_low__lte=F("target_high")), name="prescribed_target_low_lte_high"
+                condition=Q(target_low__lte=F("target_high")),
+                name="prescribed_target_low_lte_high",
+                violation_error_message="The low end of the range can't be above the high end.",
             ),
-            models.CheckConstraint(condition=Q(sets__gte=1), name="prescribed_sets_gte_1"),
+            models.CheckConstraint(
+                condition=Q(sets__gte=1),
+                name="prescribed_sets_gte_1",
+                violation_error_message="Prescribe at least one set.",
+            ),
             models.CheckConstraint(
                 condition=Q(baseline_step_rate__isnull=True)
                 | Q(baseline_step_rate__gte=100, baseline_step_rate__lte=250),
                 name="prescribed_baseline_step_rate_100_250",
+                violation_error_message="A step rate is between 100 and 250 steps per minute.",
             ),
             models.CheckConstraint(
                 condition=Q(target_step_rate__isnull=True)
                 | Q(target_step_rate__gte=100, target_step_rate__lte=250),
                 name="prescribed_target_step_rate_100_250",
+                violation_error_message="A step rate is between 100 and 250 steps per minute.",
             ),
         ]
 

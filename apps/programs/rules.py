@@ -52,6 +52,8 @@ class Thresholds:
 class Suggestion:
     decision: Decision
     reason: str
+    # The sessions it was decided on, oldest first (the last few done).
+    evidence: tuple[Session, ...] = ()
 
 
 def session_light(session: Session, t: Thresholds) -> Light:

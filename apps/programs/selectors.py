@@ -166,6 +166,9 @@ def _neighbours(item: PrescribedExercise, clinic_id: int, levels: Levels) -> tup
     return exists(exercise.level + 1), exists(exercise.level - 1)
 
 
+EVIDENCE_SESSIONS = 3
+
+
 def suggestions_by_program(programs: list[Program], *, now=None) -> dict[int, list]:
     """Program id → [(prescribed exercise, suggestion)], for many programs in four queries."""
     sessions = items_sessions(programs, now=now or timezone.now())
@@ -182,18 +185,15 @@ def suggestions_by_program(programs: list[Program], *, now=None) -> dict[int, li
                 unit=unit,
                 thresholds=_item_thresholds(item, progression_thresholds(program)),
             )
-            rows.append(
-                (
-                    item,
-                    at_progression_edges(
-                        decision,
-                        has_next=has_next,
-                        has_previous=has_previous,
-                        dose=Dose(item.sets, item.target_low, item.target_high),
-                        unit=unit,
-                    ),
-                )
+            final = at_progression_edges(
+                decision,
+                has_next=has_next,
+                has_previous=has_previous,
+                dose=Dose(item.sets, item.target_low, item.target_high),
+                unit=unit,
             )
+            done = tuple(s for s in sessions[item.pk] if not s.skipped)
+            rows.append((item, replace(final, evidence=done[-EVIDENCE_SESSIONS:])))
         result[program.pk] = rows
     return result
 

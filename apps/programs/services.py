@@ -138,11 +138,15 @@ def _items_save(*, clinician: User, program: Program, items: list[ItemInput]) ->
 def _program_fields_set(program: Program, fields: dict) -> None:
     for name, value in fields.items():
         setattr(program, name, value)
-    require(
-        program.green_max <= program.pain_ceiling,
-        "Green must end at or below the pain ceiling.",
-        field="green_max",
-    )
+    # The cross-field rules live here, once: the form and the API show these same messages,
+    # all of them at once.
+    errors = {}
+    if program.green_max > program.pain_ceiling:
+        errors["green_max"] = "Green must end at or below the pain ceiling."
+    if program.start_date and program.review_date and program.review_date < program.start_date:
+        errors["review_date"] = "The review date must be on or after the start date."
+    if errors:
+        raise ValidationError(errors)
 
 
 def _require_care_team(clinician: User, patient_id: int) -> None:
@@ -299,13 +303,22 @@ def prescription_dose_reduce(
     return change
 
 
-def suggestion_apply(*, clinician: User, item: PrescribedExercise, now=None) -> ProgressionChange:
-    """The clinician's one click on a pending suggestion."""
+def suggestion_apply(
+    *, clinician: User, item: PrescribedExercise, expected: str | None = None, now=None
+) -> ProgressionChange:
+    """The clinician's one click on a pending suggestion. ``expected`` is the decision they
+    saw: if a session logged since has changed it, nothing is applied."""
     from .selectors import program_suggestions
 
     _require_care_team(clinician, item.program.patient_id)
     require(item.program.status == Program.Status.ACTIVE, "This program has ended.")
     suggestion = dict((i.pk, s) for i, s in program_suggestions(item.program))[item.pk]
+    require(
+        expected is None or expected == suggestion.decision,
+        f"The suggestion has changed since you saw it: now {suggestion.decision} "
+        f"({suggestion.reason}).",
+        field="decision",
+    )
     require(suggestion.decision != Decision.HOLD, "There is nothing to apply: the rule says hold.")
     if suggestion.decision == Decision.REDUCE:
         return prescription_dose_reduce(item=item, reason=suggestion.reason, by=clinician, now=now)

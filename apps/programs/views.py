@@ -14,7 +14,7 @@ from apps.exercises.selectors import exercises_for
 from apps.patients.selectors import clinician_patients
 
 from .forms import ItemFormSet, ProgramForm, exercise_defaults
-from .models import PrescribedExercise
+from .models import PrescribedExercise, ProgressionChange
 from .selectors import active_program, editable_programs_for
 from .services import (
     ItemInput,
@@ -154,9 +154,12 @@ def suggestion_apply_view(request, item_pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(
-            request,
-            f"{change.get_direction_display()}: “{change.from_exercise}” → "
-            f"“{change.to_exercise}”, dose reset to its defaults.",
-        )
+        if change.direction == ProgressionChange.Direction.REDUCE:
+            messages.success(request, f"Dose of “{change.to_exercise}” reduced: {change.reason}")
+        else:
+            messages.success(
+                request,
+                f"{change.get_direction_display()}: “{change.from_exercise}” → "
+                f"“{change.to_exercise}”, dose reset to its defaults.",
+            )
     return redirect("patients:detail", pk=item.program.patient_id)

@@ -63,6 +63,8 @@ EXPECTED = {
     ("GET", "/api/v1/patients/{patient_pk}/messages/"): READ_OWN,
     ("POST", "/api/v1/patients/{patient_pk}/messages/"): _statuses(401, 201, 404, 201, 404),
     ("POST", "/api/v1/patients/{patient_pk}/messages/read/"): _statuses(401, 200, 404, 200, 404),
+    # the care team's clinician; the rule says hold on this history, so there is nothing to apply
+    ("POST", "/api/v1/prescriptions/{id}/apply/"): _statuses(401, 403, 404, 400, 404),
     ("GET", "/api/v1/programs/{id}/"): READ_OWN,
     ("PATCH", "/api/v1/programs/{id}/"): _statuses(401, 403, 404, 200, 404),
     ("GET", "/api/v1/progressions/"): READ_ALL,
@@ -134,6 +136,7 @@ def _path(method, path, world) -> str:
         "/api/v1/patients/{id}/audit/": world["patient"].pk,
         "/api/v1/patients/{id}/emergency-access/": world["patient"].pk,
         "/api/v1/programs/{id}/": world["program"].pk,
+        "/api/v1/prescriptions/{id}/apply/": world["program"].items.first().pk,
         "/api/v1/progressions/{id}/": Progression.objects.first().pk,
         "/api/v1/workouts/{id}/": world["workout"].pk,
         "/api/v1/workouts/{id}/followup/": world["workout"].pk,
@@ -190,6 +193,7 @@ def _body(method, path, role, world):
         "/api/v1/patients/{id}/emergency-access/": {"reason": "Covering for a colleague"},
         "/api/v1/patients/{patient_pk}/messages/": {"body": "How long should I rest?"},
         "/api/v1/programs/{id}/": {"pain_ceiling": 4},
+        "/api/v1/prescriptions/{id}/apply/": {"decision": "progress"},
         "/api/v1/workouts/": {
             "results": [
                 {"prescribed": i.pk, "set_values": [10], "pain_during": 1}

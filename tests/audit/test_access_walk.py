@@ -94,6 +94,7 @@ NO_PATIENT_DATA = {
     "api/v1/me/": "the caller's own account and patient id",
     "api/v1/patients/<int:patient_pk>/messages/read/": "POST only: marks read, answers a count",
     "api/v1/patients/<int:pk>/emergency-access/": "POST only: opening one writes its own row",
+    "api/v1/prescriptions/<int:pk>/apply/": "POST only (the GET is a 405)",
     "api/v1/workouts/(?P<pk>[^/.]+)/followup/$": "POST only (the GET is a 405)",
     "api/v1/workouts/(?P<pk>[^/.]+)/followup\\.(?P<format>[a-z0-9]+)/?$": "POST only",
 }

@@ -66,6 +66,7 @@ FILLED = {
     "api/v1/patients/<int:pk>/export/": "/api/v1/patients/{patient}/export/",
     "api/v1/patients/<int:pk>/audit/": "/api/v1/patients/{patient}/audit/",
     "api/v1/patients/<int:pk>/emergency-access/": "/api/v1/patients/{patient}/emergency-access/",
+    "api/v1/prescriptions/<int:pk>/apply/": "/api/v1/prescriptions/{item}/apply/",
     "api/v1/patients/<int:patient_pk>/programs/": "/api/v1/patients/{patient}/programs/",
     "api/v1/patients/<int:patient_pk>/messages/": "/api/v1/patients/{patient}/messages/",
     "api/v1/patients/<int:patient_pk>/messages/read/": "/api/v1/patients/{patient}/messages/read/",
