@@ -4,8 +4,8 @@ Seeds N patients (as ``bench_reminder_tick`` does), runs one tick for real: its 
 commits and its on-commit publish hands every email to the broker, timed apart. Then it sends
 some of those emails to a local SMTP sink (aiosmtpd in a child process) in one process, first
 one connection per email, then in batches over one connection, and prints emails per second.
-Afterwards it deletes what it made and purges the queue it filled, so it wants a database and a
-broker of its own:
+It runs in a database of its own (the configured one's name plus ``_bench_morning``, created,
+migrated and dropped), and purges the queue it filled, so it wants a broker of its own:
 
     DATABASE_URL=postgres://.../gl_morning CELERY_BROKER_URL=redis://127.0.0.1:6379/9 \\
       python manage.py bench_reminder_morning --patients 100000
@@ -23,12 +23,12 @@ from django.db import connection
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from apps.accounts.models import Clinic, User
-from apps.patients.models import Patient
-from apps.programs.models import Program
 from apps.reminders.models import Notification
 from apps.reminders.services import outbox, reminders_tick
-from apps.reminders.services.delivery import notification_email_deliver
+from apps.reminders.services.delivery import (
+    notification_email_deliver,
+    notification_emails_deliver,
+)
 from apps.reminders.tasks import notification_email_send
 
 from .bench_reminder_tick import Command as TickBench
@@ -43,22 +43,24 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--patients", type=int, default=100_000)
         parser.add_argument("--emails", type=int, default=2_000, help="how many to send by SMTP")
-        parser.add_argument("--clean", action="store_true", help="only delete a run's leftovers")
 
-    def handle(self, *args, patients, emails, clean, **options):
+    def handle(self, *args, patients, emails, **options):
         app = notification_email_send.app
-        if clean:
-            return self._clean(app)
         if not settings.CELERY_BROKER_URL.startswith("redis://"):
             raise CommandError("Set CELERY_BROKER_URL=redis://... : the publish is measured.")
         if app.conf.task_always_eager:
             raise CommandError("Eager tasks publish nothing: use the local settings.")
-        if Clinic.objects.filter(name=CLINIC).exists() or self._queued(app):
-            raise CommandError(f"Leftovers: a '{CLINIC}' or messages in the '{QUEUE}' queue.")
+        if self._queued(app):
+            raise CommandError(f"The '{QUEUE}' queue is not empty: use a broker of its own.")
+        # Committed rows and their change history cannot be rolled back: the run gets a
+        # database of its own, migrated now and dropped afterwards.
+        main = connection.settings_dict["NAME"]
+        connection.settings_dict["TEST"]["NAME"] = f"{main}_bench_morning"
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
         try:
             self._run(app, patients, emails)
         finally:
-            self._clean(app)
+            self._clean(app, main)
 
     def _run(self, app, patients: int, emails: int):
         now = timezone.now()
@@ -115,12 +117,17 @@ class Command(BaseCommand):
             ),
         ):
             self._rate("one connection per email", ids[:half], self._one_by_one)
-            batched = getattr(self, "_batched", None)
-            if batched is not None:
-                self._rate("batches on one connection", ids[half:], batched)
+            self._rate("batches on one connection", ids[half:], self._batched)
 
     def _one_by_one(self, ids: list[int]) -> int:
         return sum(notification_email_deliver(notification_id=pk) for pk in ids)
+
+    def _batched(self, ids: list[int]) -> int:
+        size = settings.GREENLIGHT["DELIVERY_EMAIL_BATCH"]
+        return sum(
+            notification_emails_deliver(notification_ids=ids[i : i + size])
+            for i in range(0, len(ids), size)
+        )
 
     def _rate(self, label: str, ids: list[int], deliver):
         started = time.perf_counter()
@@ -158,19 +165,8 @@ class Command(BaseCommand):
         with app.connection_for_write() as conn:
             return conn.default_channel.client.llen(QUEUE)
 
-    def _clean(self, app):
-        started = time.perf_counter()
+    def _clean(self, app, main: str):
         with app.connection_for_write() as conn:
             purged = conn.default_channel.queue_purge(QUEUE)
-        clinic = Clinic.objects.filter(name=CLINIC).first()
-        if clinic is not None:
-            # Programs protect their author, so they go before the people.
-            Program.objects.filter(patient__clinic=clinic).delete()
-            Notification.objects.filter(recipient__clinic=clinic).delete()
-            Patient.objects.filter(clinic=clinic).delete()
-            User.objects.filter(clinic=clinic).delete()
-            clinic.delete()
-        self.stdout.write(
-            f"cleaned up in {time.perf_counter() - started:.1f} s "
-            f"({purged} messages purged from '{QUEUE}'; data deleted)"
-        )
+        connection.creation.destroy_test_db(main, verbosity=0)
+        self.stdout.write(f"cleaned up: {purged} messages purged from '{QUEUE}', database dropped")
