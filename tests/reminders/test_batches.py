@@ -155,3 +155,22 @@ def test_a_batch_near_its_time_limit_hands_the_rest_back_to_the_broker(
     assert [m.to for m in mailoutbox] == [["pat@example.com"]]
     assert [ids for task, ids, _ in broker["published"]] == [[notes[1].pk]]
     assert Notification.objects.get(pk=notes[1].pk).email_attempts == 0
+
+
+def test_a_recipient_who_unsubscribed_after_the_row_was_written_is_skipped_not_emailed(
+    patient, other_patient, mailoutbox
+):
+    notes = [_note(patient), _note(other_patient)]
+    patient.user.email_reminders = False
+    patient.user.save()
+
+    assert notification_emails_deliver(notification_ids=[n.pk for n in notes]) == 1
+
+    skipped, sent = (Notification.objects.get(pk=n.pk) for n in notes)
+    assert (skipped.email_status, skipped.email_attempts, skipped.email_lease_until) == (
+        "skipped",
+        0,
+        None,
+    )
+    assert sent.email_status == "sent"
+    assert [m.to for m in mailoutbox] == [["olive@example.com"]]
