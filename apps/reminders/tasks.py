@@ -42,7 +42,15 @@ def delivery_sweep() -> dict:
 
 @shared_task(**IDEMPOTENT, **RETRY_ON_DATABASE_ERRORS)
 @worker_context
+def notification_emails_send(notification_ids: list[int]) -> int:
+    """A batch of emails over one SMTP connection; each row is still claimed and marked alone."""
+    return services.notification_emails_deliver(notification_ids=notification_ids)
+
+
+@shared_task(**IDEMPOTENT, **RETRY_ON_DATABASE_ERRORS)
+@worker_context
 def notification_email_send(notification_id: int) -> bool:
+    """Kept for messages queued before emails were published in batches."""
     return services.notification_email_deliver(notification_id=notification_id)
 
 

@@ -418,6 +418,9 @@ GREENLIGHT["DELIVERY_RETRY_MINUTES"] = [
 GREENLIGHT["DELIVERY_SWEEP_SECONDS"] = env.float("DELIVERY_SWEEP_SECONDS", default=60)
 GREENLIGHT["DELIVERY_GRACE_SECONDS"] = env.float("DELIVERY_GRACE_SECONDS", default=120)
 GREENLIGHT["DELIVERY_BATCH"] = env.int("DELIVERY_BATCH", default=500)
+# Emails travel to a worker in messages of this many ids and go out over one SMTP connection:
+# a morning of 100,000 reminders is 2,000 broker messages, not 100,000 connections.
+GREENLIGHT["DELIVERY_EMAIL_BATCH"] = env.int("DELIVERY_EMAIL_BATCH", default=50)
 # After the SMTP server refuses or times out, a worker process stops trying for this long and
 # defers its emails (without using up their attempts) instead of waiting on every one.
 GREENLIGHT["SMTP_PAUSE_SECONDS"] = env.float("SMTP_PAUSE_SECONDS", default=30)

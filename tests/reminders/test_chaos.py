@@ -64,6 +64,7 @@ TIMINGS = {
     "DELIVERY_SWEEP_SECONDS": "2",  # (60)
     "DELIVERY_GRACE_SECONDS": "5",  # (120)
     "SMTP_PAUSE_SECONDS": "3",  # (30)
+    "DELIVERY_EMAIL_BATCH": "3",  # (50) so a batch of reminders is ten messages
     "REMINDER_TICK_SECONDS": "3",  # (60)
 }
 TIMINGS.update({k: os.environ[f"CHAOS_{k}"] for k in TIMINGS if f"CHAOS_{k}" in os.environ})
@@ -363,7 +364,8 @@ def test_redis_dropped_while_the_tick_enqueues(chaos, clinician):
         "Redis dropped while the tick enqueues", 10 * SCALE, chaos.redis.refuse, chaos.redis.restore
     )
     # the tick's pushes of email tasks: a third go through, then the connection drops
-    chaos.redis.on_client_data = LpushTrigger("celery", REMINDERS // 3, fault.begin)
+    pushes = REMINDERS // 3 // int(TIMINGS["DELIVERY_EMAIL_BATCH"])
+    chaos.redis.on_client_data = LpushTrigger("celery", pushes, fault.begin)
 
     addresses = _patients_due(REMINDERS, clinician)
 

@@ -162,7 +162,7 @@ def test_a_sweep_costs_the_same_queries_for_3_or_30_due_rows(patient):
 def test_a_broker_that_is_down_never_fails_the_caller(patient, monkeypatch):
     from kombu.exceptions import OperationalError
 
-    from apps.reminders.tasks import notification_email_send
+    from apps.reminders.tasks import notification_emails_send
 
     tries = []
 
@@ -171,14 +171,14 @@ def test_a_broker_that_is_down_never_fails_the_caller(patient, monkeypatch):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
     note = _note(patient)
-    monkeypatch.setattr(notification_email_send, "apply_async", unreachable)
-    notification_email_send.app.conf.task_always_eager = False
+    monkeypatch.setattr(notification_emails_send, "apply_async", unreachable)
+    notification_emails_send.app.conf.task_always_eager = False
     try:
         assert outbox_publish(notification_ids=[note.pk, note.pk]) == 0
         # and while the process remembers the broker is down, it does not even try
         assert outbox_publish(notification_ids=[note.pk]) == 0
     finally:
-        notification_email_send.app.conf.task_always_eager = True
+        notification_emails_send.app.conf.task_always_eager = True
     assert len(tries) == 1
     note.refresh_from_db()
     assert note.email_status == "pending"  # the sweeper's to hand out

@@ -4,6 +4,7 @@ module each."""
 from .alerts import ALERT_BASELINE_DAYS, clinician_alert_check, program_change_notify
 from .delivery import (
     notification_email_deliver,
+    notification_emails_deliver,
     notification_mark_read,
     notification_resend,
     notifications_send,
@@ -32,6 +33,7 @@ __all__ = [
     "job_run",
     "jobs_create",
     "notification_email_deliver",
+    "notification_emails_deliver",
     "notification_group_mark_read",
     "notifications_mark_all_read",
     "notification_mark_read",

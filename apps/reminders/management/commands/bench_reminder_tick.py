@@ -55,10 +55,10 @@ class Command(BaseCommand):
             f"{queued} emails queued ({connection.vendor})"
         )
 
-    def _seed(self, count: int, now):
-        clinic = Clinic.objects.create(name="Bench clinic")
+    def _seed(self, count: int, now, *, clinic_name="Bench clinic", prefix="bench"):
+        clinic = Clinic.objects.create(name=clinic_name)
         clinician = User.objects.create(
-            email="bench-clinician@example.com",
+            email=f"{prefix}-clinician@example.com",
             full_name="Bench",
             role=User.Role.CLINICIAN,
             clinic=clinic,
@@ -69,7 +69,7 @@ class Command(BaseCommand):
         users = User.objects.bulk_create(
             [
                 User(
-                    email=f"bench{i}@example.com",
+                    email=f"{prefix}{i}@example.com",
                     full_name=f"Bench {i}",
                     role=User.Role.PATIENT,
                     clinic=clinic,
