@@ -24,7 +24,11 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 OUT = ROOT / "var" / "loadtest"
-MIXES = [("PatientLogging", "workout logging (writes)"), ("ClinicianReading", "clinician reading")]
+# User class in the locustfile, label, and what its requests are.
+MIXES = [
+    ("PatientLogging", "workout logging", "writes/s"),
+    ("ClinicianReading", "clinician reading", "reads/s"),
+]
 
 
 def setting(name: str, default: str) -> str:
@@ -41,7 +45,7 @@ def settings() -> dict[str, str]:
         "broker_url": setting("LOADTEST_REDIS_URL", "redis://127.0.0.1:6379/8"),
         "port": setting("LOADTEST_PORT", "8150"),
         "workers": setting("LOADTEST_WORKERS", "2"),
-        "users": setting("LOADTEST_USERS", "16"),
+        "users": setting("LOADTEST_USERS", "8"),
         "seconds": setting("LOADTEST_SECONDS", "60"),
         "clinicians": setting("LOADTEST_CLINICIANS", "4"),
         "patients": setting("LOADTEST_PATIENTS", "100"),
@@ -133,9 +137,9 @@ def locust_run(user_class: str, base_url: str, conf: dict[str, str]) -> dict:
         return next(row for row in csv.DictReader(stats) if row["Name"] == "Aggregated")
 
 
-def summary_line(label: str, row: dict) -> str:
+def summary_line(label: str, unit: str, row: dict) -> str:
     return (
-        f"{label}: {float(row['Requests/s']):.1f} req/s, "
+        f"{label}: {float(row['Requests/s']):.1f} {unit}, "
         f"p50 {row['50%']} ms, p95 {row['95%']} ms, p99 {row['99%']} ms, "
         f"{row['Failure Count']} errors in {row['Request Count']} requests"
     )
@@ -154,15 +158,16 @@ def main() -> None:
     server = gunicorn_start(env, conf)
     try:
         wait_healthy(base_url, server)
-        rows = [(label, locust_run(name, base_url, conf)) for name, label in MIXES]
+        rows = [(label, unit, locust_run(name, base_url, conf)) for name, label, unit in MIXES]
     finally:
         server.terminate()
         server.wait(timeout=30)
     print(
-        f"\n{conf['users']} users, {conf['seconds']} s per mix, {conf['workers']} gunicorn workers"
+        f"\n{conf['users']} users, {conf['seconds']} s per mix, {conf['workers']} gunicorn "
+        f"workers, {os.cpu_count()} cores"
     )
-    for label, row in rows:
-        print(summary_line(label, row))
+    for label, unit, row in rows:
+        print(summary_line(label, unit, row))
 
 
 if __name__ == "__main__":
