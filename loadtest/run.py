@@ -109,11 +109,12 @@ def wait_healthy(base_url: str, server: subprocess.Popen, timeout: float = 60) -
             sys.exit(f"gunicorn exited with {server.returncode}; see {OUT / 'gunicorn.log'}")
         try:
             health = requests.get(
-                f"{base_url}/healthz/", headers={"X-Forwarded-Proto": "https"}, timeout=5
+                f"{base_url}/healthz/", headers={"X-Forwarded-Proto": "https"}, timeout=10
             )
             if health.status_code == 200:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:
+            # Not listening yet, or a worker still importing Django on a busy machine.
             pass
         time.sleep(0.5)
     sys.exit(f"gunicorn did not become healthy; see {OUT / 'gunicorn.log'}")
