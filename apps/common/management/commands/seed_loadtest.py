@@ -4,7 +4,7 @@ A clinic with C clinicians (each with the same known TOTP key, as a second facto
 them) and P patients on each one's care team, every patient with an active program of four
 exercises and W weeks of logs. Bearer tokens are minted here rather than through
 `/api/v1/auth/token/`, whose per-address throttle and one-time TOTP codes would make the
-load generator's sign-ins the thing measured. Bulk inserts keep seeding to seconds:
+load generator's sign-ins the thing measured. Bulk inserts keep seeding short:
 
     python manage.py seed_loadtest --clinicians 4 --patients 100 --weeks 12
 """
