@@ -1,6 +1,6 @@
 """The load test (`make loadtest`): gunicorn with production settings on PostgreSQL, two mixes.
 
-Recreates the database named by DATABASE_URL, migrates and seeds it (`seed_loadtest`), starts
+Recreates the database LOADTEST_DATABASE_URL names, migrates and seeds it (`seed_loadtest`), starts
 gunicorn as `config/gunicorn.py` configures it, runs Locust headless for each mix in turn
 (patients logging workouts, then clinicians reading), prints requests/s, latency percentiles and
 errors for each, and stops gunicorn. Every knob is an environment variable (README, Benchmarks).
