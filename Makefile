@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test smoke lint format install lock migrate demo clean totp
+.PHONY: run test smoke lint format install lock migrate demo clean totp loadtest
 
 # Every dependency, transitive ones included, comes from the hashed lock in requirements/;
 # pyproject.toml only names the direct pins. `make lock` regenerates the lock from it.
@@ -73,6 +73,12 @@ smoke: install
 	$(SMOKE_VENV)/bin/python -m pip install --quiet --require-hashes -r requirements/base.txt
 	$(SMOKE_VENV)/bin/python -m pip install --quiet --no-deps .
 	SMOKE_PYTHON=$(SMOKE_VENV)/bin/python $(PY) -m pytest -m smoke tests/smoke -p no:cacheprovider -s
+
+# The load test (not part of `make test`): gunicorn with production settings on PostgreSQL,
+# Locust headless, a workout-logging mix then a clinician-reading mix. It drops and recreates
+# LOADTEST_DATABASE_URL (default gl_load); settings in README, Benchmarks.
+loadtest: install
+	$(PY) loadtest/run.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -24,8 +24,11 @@ from apps.programs.models import PrescribedExercise, Program
 EXERCISES = ["banded-bridge-knees-out", "side-plank-knee"]
 
 
-def seed_patients(clinician: User, count: int, *, weeks: int, now, seed: int = 1) -> None:
-    """Bulk-create patients on the clinician's care team with a program and ``weeks`` of logs."""
+def seed_patients(
+    clinician: User, count: int, *, weeks: int, now, seed: int = 1, exercises=EXERCISES
+) -> list[Patient]:
+    """Bulk-create patients on the clinician's care team with a program of ``exercises`` (slugs)
+    and ``weeks`` of logs."""
     rng = random.Random(seed)  # noqa: S311 - repeatable benchmark data, not crypto
     start = clinician.pk * 10_000_000 + Patient.objects.count()
     unusable = make_password(None)
@@ -73,7 +76,7 @@ def seed_patients(clinician: User, count: int, *, weeks: int, now, seed: int = 1
         ],
         batch_size=1000,
     )
-    exercises = [Exercise.objects.get(clinic__isnull=True, slug=s) for s in EXERCISES]
+    library = [Exercise.objects.get(clinic__isnull=True, slug=s) for s in exercises]
     items = PrescribedExercise.objects.bulk_create(
         [
             PrescribedExercise(
@@ -85,11 +88,12 @@ def seed_patients(clinician: User, count: int, *, weeks: int, now, seed: int = 1
                 target_high=e.default_target_high,
             )
             for pr in programs
-            for e in exercises
+            for e in library
         ],
         batch_size=2000,
     )
     _seed_logs(programs, items, weeks=weeks, now=now, rng=rng)
+    return patients
 
 
 def _seed_logs(programs, items, *, weeks, now, rng):
