@@ -170,7 +170,7 @@ def _row(patient, workouts, programs, suggestions, now) -> TriageRow:
         for item, suggestion in suggestions.get(program.pk, []):
             if suggestion.decision == Decision.PROGRESS:
                 row.to_progress.append(item.exercise.name)
-            elif suggestion.decision == Decision.REGRESS:
+            elif suggestion.decision in (Decision.REGRESS, Decision.REDUCE):  # easier, either way
                 row.to_regress.append(item.exercise.name)
     row.score = attention_score(row)
     return row

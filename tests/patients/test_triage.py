@@ -113,3 +113,28 @@ def test_an_unread_patient_message_moves_them_up_until_it_is_read(clinician, cli
     page = client.get(URL).content.decode()
     assert "1 unread message" not in page
     assert page.index(quiet.user.full_name) < page.index("Pat Runner")
+
+
+def test_a_first_level_exercise_to_make_easier_counts_like_a_regression(clinician, patient):
+    from apps.patients.triage import triage_rows
+    from apps.programs.services import ItemInput, program_assign
+    from tests.factories import library_exercise
+    from tests.helpers import logged_session
+
+    program = program_assign(
+        clinician=clinician,
+        patient=patient,
+        start_date=timezone.localdate() - timedelta(days=20),
+        review_date=timezone.localdate() + timedelta(days=20),
+        items=[ItemInput(exercise=library_exercise("banded-bridge-knees-out"))],  # level 1
+    )
+    for days_ago, pain in ((3, 5), (2, 6)):
+        logged_session(
+            patient, program.items.get(), days_ago=days_ago, set_values=[8] * 3, pain=pain, after=5
+        )
+
+    (row,) = triage_rows(clinician, now=timezone.now())
+
+    assert row.to_regress == ["Bridge with a band around the knees"]
+    page = client_for(clinician).get(reverse("patients:triage")).content.decode()
+    assert "Regress or reduce: Bridge with a band around the knees" in page
