@@ -117,9 +117,17 @@ def test_every_api_read_works(stack, role):
 
     statuses = ApiWalk(visitor, token).run(schema)
 
-    FIGURES[f"api operations {role}"] = len(statuses)
+    FIGURES[f"api operations {role}"] = len([s for s in statuses.values() if s])
     assert not visitor.problems, "\n".join(map(str, visitor.problems))
-    assert all(0 < s < 500 for s in statuses.values()), statuses
+    # 0: no id to fill in. The demo's clinic admin is on no care team, so every list of records
+    # is empty for them and no record is reachable without emergency access (break-glass).
+    unreachable = {p for p, s in statuses.items() if s == 0}
+    if role == "clinic admin":
+        assert unreachable, statuses
+        assert all("{" in p for p in unreachable), statuses
+    else:
+        assert not unreachable, statuses
+    assert all(s < 500 for s in statuses.values()), statuses
     # /me/ answers are the caller's own (a clinician has no record of their own to export: 404)
     lists = [p for p in statuses if "{" not in p and not p.startswith("/api/v1/me/")]
     assert all(statuses[p] in (200, 403) for p in lists), statuses
