@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,7 +21,13 @@ from .selectors import (
     workouts_for,
     workouts_with_results,
 )
-from .services import activity_log, activity_soreness_record, followup_record, workout_log
+from .services import (
+    FOLLOWUP_HOURS,
+    activity_log,
+    activity_soreness_record,
+    followup_record,
+    workout_log,
+)
 
 # Patients see what changed in their program, and why, for this many days.
 CHANGES_DAYS = 14
@@ -91,9 +96,7 @@ def followup(request, pk):
     if rated:
         messages.success(request, f"24-hour rating saved. {LIGHT_WORDS[rated.light]}")
         return redirect("painlogs:today")
-    opens = followup_opens_at(
-        workout.performed_at, hours=settings.GREENLIGHT["FOLLOWUP_AFTER_HOURS"]
-    )
+    opens = followup_opens_at(workout.performed_at, hours=FOLLOWUP_HOURS)
     context = {
         "form": form,
         "workout": workout,

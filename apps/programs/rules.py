@@ -130,6 +130,11 @@ def progression_decision(
     )
 
 
+def dose_unit(dose_kind: str) -> str:
+    """The unit a dose's numbers are in, as the rule's texts write it."""
+    return {"hold": " s", "duration": " min"}.get(dose_kind, "")
+
+
 @dataclass(frozen=True)
 class Dose:
     sets: int

@@ -18,6 +18,7 @@ from .rules import (
     Suggestion,
     Thresholds,
     at_progression_edges,
+    dose_unit,
     progression_decision,
 )
 
@@ -114,10 +115,6 @@ def items_sessions(programs: list[Program], *, now) -> dict[int, list[Session]]:
     return sessions
 
 
-def _unit(dose_kind: str) -> str:
-    return {"hold": " s", "duration": " min"}.get(dose_kind, "")
-
-
 def _item_thresholds(item: PrescribedExercise, thresholds: Thresholds) -> Thresholds:
     # A run is one block of minutes: a session at the top of the range is the top of the dose.
     # Other timed exercises keep the usual sets.
@@ -177,7 +174,7 @@ def suggestions_by_program(programs: list[Program], *, now=None) -> dict[int, li
     for program in programs:
         rows = []
         for item in program.items.all():
-            unit = _unit(item.dose_kind)
+            unit = dose_unit(item.dose_kind)
             has_next, has_previous = _neighbours(item, clinics[program.pk], levels)
             decision = progression_decision(
                 sessions[item.pk],

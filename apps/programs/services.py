@@ -16,7 +16,7 @@ from apps.patients.models import Patient
 from apps.patients.selectors import clinician_patients
 
 from .models import PrescribedExercise, Program, ProgressionChange
-from .rules import Decision, Dose, dose_reduced
+from .rules import Decision, Dose, dose_reduced, dose_unit
 
 
 @dataclass
@@ -288,7 +288,7 @@ def prescription_dose_reduce(
     before = Dose(item.sets, item.target_low, item.target_high)
     after = dose_reduced(before)
     require(after != before, f"“{item.exercise.name}” is already at its smallest dose.")
-    unit = {"hold": " s", "duration": " min"}.get(item.dose_kind, "")
+    unit = dose_unit(item.dose_kind)
     change = ProgressionChange.objects.create(
         prescribed=item,
         from_exercise=item.exercise,

@@ -147,9 +147,7 @@ def patient_erase(*, admin: User, patient: Patient, received_on: date) -> Erasur
     with _append_only_lifted(events.values()):
         for model, fields in scrub.items():
             if model in events and (copied := _copied_fields(events[model], fields)):
-                naming = models.Q(pgh_obj_id__in=rows[model].values("pk"))
-                if "patient" in {f.name for f in events[model]._meta.concrete_fields}:
-                    naming |= models.Q(patient_id=patient.pk)
+                naming = _events_naming(events[model], rows[model].values("pk"), patient)
                 events[model].objects.filter(naming).update(**copied)
     # Whatever else names them: the admin site's log of edits, their sign-in identities.
     _admin_log_entries(patient).update(object_repr=pseudonym(patient.pk))
@@ -176,7 +174,7 @@ def patient_erase(*, admin: User, patient: Patient, received_on: date) -> Erasur
         received_on=received_on,
         processed_at=now,
         processed_by=admin,
-        delete_after=_years_after(now, settings.GREENLIGHT["RECORD_RETENTION_YEARS"]),
+        delete_after=retention_end_for_new_request(now),
     )
     AuditEvent.objects.create(
         kind=AuditEvent.Kind.AUTH, action="erasure_processed", user=admin, patient_ids=[patient.pk]
@@ -193,6 +191,15 @@ def _admin_log_entries(patient: Patient) -> models.QuerySet[LogEntry]:
         models.Q(content_type=user_type, object_id=str(patient.user_id))
         | models.Q(content_type=patient_type, object_id=str(patient.pk))
     )
+
+
+def _events_naming(event_model, row_ids, patient: Patient) -> models.Q:
+    """The events of these rows, and of any row of the patient's deleted before (its events
+    carry the patient's id all the same)."""
+    naming = models.Q(pgh_obj_id__in=row_ids)
+    if "patient" in {f.name for f in event_model._meta.concrete_fields}:
+        naming |= models.Q(patient_id=patient.pk)
+    return naming
 
 
 def _copied_fields(event_model, fields: dict) -> dict:
@@ -248,11 +255,9 @@ def _record_delete(patient: Patient) -> None:
     events = _event_models()
     with _append_only_lifted(events.values()):
         for model, event_model in events.items():
-            naming = models.Q(pgh_obj_id__in=ids.get(model, []))
-            # Rows of the record deleted before (their events name the patient all the same).
-            if "patient" in {f.name for f in event_model._meta.concrete_fields}:
-                naming |= models.Q(patient_id=patient.pk)
-            event_model.objects.filter(naming).delete()
+            event_model.objects.filter(
+                _events_naming(event_model, ids.get(model, []), patient)
+            ).delete()
 
 
 def _orphan_contexts_delete() -> None:

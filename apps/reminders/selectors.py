@@ -42,11 +42,11 @@ def notification_groups(user: User, *, limit: int = 200) -> list[NotificationGro
         .values_list("pk", flat=True)
     )
     alerts = {
-        int(n.occurrence.removeprefix("workout-"))
+        workout_id
         for n in rows
         if n.kind == Notification.Kind.CLINICIAN_ALERT
         and n.patient_id in visible
-        and n.occurrence.startswith("workout-")
+        and (workout_id := _workout_id(n)) is not None
     }
     workouts = Workout.objects.in_bulk(alerts) if alerts else {}
     groups: dict[tuple, list[Notification]] = {}
