@@ -13,9 +13,10 @@ from apps.audit.api import EmergencyAccessView, PatientAuditView
 from apps.care.api import PatientMessagesReadView, PatientMessagesView
 from apps.exercises.api import ExerciseViewSet, ProgressionViewSet
 from apps.painlogs.api import ActivityViewSet, WorkoutViewSet
-from apps.patients.api import PatientTrendView, PatientViewSet
+from apps.patients.api import PatientViewSet
 from apps.programs.api import PatientProgramsView, PrescriptionApplyView, ProgramViewSet
 from apps.records.api import MyExportView, PatientExportView
+from apps.review.api import PatientStatusView, PatientTrendView, TriageView
 
 router = DefaultRouter()
 router.register("progressions", ProgressionViewSet, basename="progression")
@@ -47,6 +48,8 @@ urlpatterns = [
         name="patient-emergency-access",
     ),
     path("patients/<int:pk>/trend/", PatientTrendView.as_view(), name="patient-trend"),
+    path("patients/<int:pk>/status/", PatientStatusView.as_view(), name="patient-status"),
+    path("triage/", TriageView.as_view(), name="triage"),
     path(
         "patients/<int:patient_pk>/programs/",
         PatientProgramsView.as_view(),

@@ -7,6 +7,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from apps.accounts.views import home
 from apps.common.health import healthz
+from apps.patients import urls as patient_urls
+from apps.review import urls as review_urls
 
 # The admin signs in through the same door as everyone: password, lockout, second factor.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -33,7 +35,10 @@ urlpatterns = [
     ),
     path("accounts/two-factor/", include("allauth.mfa.urls")),
     path("accounts/devices/", include("allauth.usersessions.urls")),
-    path("patients/", include("apps.patients.urls")),
+    # The "patients" pages come from two apps: the records themselves (apps.patients) and the
+    # pages that read a patient's status and history (apps.review, above the clinical apps).
+    path("patients/", include((review_urls.patient_pages + patient_urls.urlpatterns, "patients"))),
+    path("patients/", include("apps.review.urls")),
     path("", include("apps.records.urls")),
     path("", include("apps.audit.urls")),
     path("library/", include("apps.exercises.urls")),

@@ -9,6 +9,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from knox.models import AuthToken
@@ -202,6 +203,12 @@ def user_tokens_revoke(*, user: User) -> int:
     deleted, _ = AuthToken.objects.filter(user=user).delete()
     if deleted:
         auth_event_record(action="token_revoked", user=user)
+    return deleted
+
+
+def tokens_expired_delete(*, now=None) -> int:
+    """API tokens past their expiry, for every user (apps/accounts/auth.py leaves them)."""
+    deleted, _ = AuthToken.objects.filter(expiry__lt=now or timezone.now()).delete()
     return deleted
 
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 # What each logged route showed, in words for the audit pages; others show their URL name.
 ROUTE_LABELS = {
     "patients:list": "Patient list",
-    "patients:triage": "Triage dashboard",
+    "review:triage": "Triage dashboard",
     "patients:detail": "Patient page",
     "patients:edit": "Patient details form",
     "patients:trend": "Weekly trend",

@@ -7,6 +7,7 @@ from django.utils.text import slugify
 
 from apps.accounts.models import User
 from apps.common.services import model_validate_and_save, require
+from apps.common.signals import status_stale
 from apps.patients.models import Patient
 from apps.patients.selectors import clinician_patients
 from apps.programs.models import Program
@@ -44,6 +45,7 @@ def message_send(*, author: User, patient: Patient, body: str) -> Message:
     )
     message = model_validate_and_save(Message(patient=patient, author=author, body=body))
     message_notify(message=message)
+    status_stale([patient.pk], parts=frozenset({"messages"}))
     return message
 
 
@@ -79,6 +81,8 @@ def thread_mark_read(*, reader: User, patient: Patient, now: datetime | None = N
     Notification.objects.filter(
         recipient=reader, patient=patient, kind=Notification.Kind.MESSAGE, read_at__isnull=True
     ).update(read_at=now)
+    if unread:
+        status_stale([patient.pk], parts=frozenset({"messages"}))
     return len(unread)
 
 

@@ -137,7 +137,7 @@ def prescriptions_resolve(user, rows: list[dict]) -> list[dict]:
     ids = {row["prescribed"] for row in rows}
     found = (
         PrescribedExercise.objects.filter(pk__in=ids, program__in=programs_for(user))
-        .select_related("exercise")
+        .select_related("exercise", "program__patient")
         .in_bulk()
     )
     errors = [

@@ -65,35 +65,3 @@ def prescribed_sessions(sessions_per_week: int, window_days: int, active_days: i
     """
     active_days = max(0, min(active_days, window_days))
     return math.ceil(sessions_per_week * active_days / 7)
-
-
-# Defaults for when a session should reach the clinician (docs/clinical.md: a single red day is a
-# signal to hold; repeated red, or a jump well above the recent baseline, needs attention).
-BASELINE_JUMP = 2
-REPEATED_REDS = 2
-
-
-def baseline(ratings: list[int]) -> float | None:
-    """The patient's recent 24-hour ratings, averaged; None without history."""
-    return sum(ratings) / len(ratings) if ratings else None
-
-
-def alert_reasons(
-    *, light: str, followup_pain: int | None, recent_baseline: float | None, reds_last_7_days: int
-) -> list[str]:
-    """Why a session should reach the care team, in words a clinician reads; empty if not."""
-    reasons = []
-    if light == Light.RED:
-        reasons.append("a red session")
-    if (
-        followup_pain is not None
-        and recent_baseline is not None
-        and followup_pain >= recent_baseline + BASELINE_JUMP
-    ):
-        reasons.append(
-            f"a 24-hour rating of {followup_pain}/10 against a recent baseline of "
-            f"{recent_baseline:.1f}"
-        )
-    if reds_last_7_days >= REPEATED_REDS:
-        reasons.append(f"{reds_last_7_days} red sessions in 7 days")
-    return reasons

@@ -7,7 +7,6 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Avg, Count, Max, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDay, TruncWeek
-from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.common.timezones import local_date
@@ -16,7 +15,7 @@ from apps.patients.selectors import patients_for
 from apps.programs.models import Program
 
 from .models import Activity, ExerciseResult, Workout
-from .rules import adherence, followup_opens_at, prescribed_sessions, week_start
+from .rules import followup_opens_at, prescribed_sessions, week_start
 
 FOLLOWUP_HOURS = settings.GREENLIGHT["FOLLOWUP_AFTER_HOURS"]
 # A 24-hour rating left this long is no longer asked for: memory of the day has faded.
@@ -96,38 +95,6 @@ def _program_days_in(program: Program, start: date, end: date, today_tz) -> int:
     last = local_date(program.ended_at, today_tz) if program.ended_at else end
     first, last = max(program.start_date, start), min(last, end)
     return max(0, (last - first).days + 1)
-
-
-def adherence_summary(patient: Patient, *, today: date, windows=(7, 28)) -> dict[int, dict]:
-    """Sessions done (days with a workout) against sessions prescribed, per window in days."""
-    widest = max(windows)
-    start = today - timedelta(days=widest - 1)
-    days_done = set(
-        Workout.objects.filter(patient=patient, local_date__range=(start, today)).values_list(
-            "local_date", flat=True
-        )
-    )
-    programs = list(
-        Program.objects.filter(patient=patient, start_date__lte=today).exclude(
-            ended_at__lt=timezone.make_aware(datetime.combine(start, datetime.min.time()))
-        )
-    )
-    summary = {}
-    for days in windows:
-        first = today - timedelta(days=days - 1)
-        done = sum(1 for d in days_done if d >= first)
-        prescribed = sum(
-            prescribed_sessions(
-                p.sessions_per_week, days, _program_days_in(p, first, today, patient.user.timezone)
-            )
-            for p in programs
-        )
-        summary[days] = {
-            "done": done,
-            "prescribed": prescribed,
-            "ratio": adherence(done, prescribed),
-        }
-    return summary
 
 
 def sessions_prescribed(programs: list[Program], first: date, last: date, tz_name: str) -> int:

@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 
 from apps.accounts.models import User
 from apps.common.services import model_validate_and_save, require
+from apps.common.signals import status_stale
 from apps.common.timezones import local_date
 from apps.patients.models import Patient
 from apps.programs.models import PrescribedExercise, Program
@@ -115,6 +116,21 @@ def _result_build(workout: Workout, item: ResultInput) -> ExerciseResult:
     )
 
 
+def _active_program_of(user: User, results: list[ResultInput]) -> Program | None:
+    """The patient's active program: the one the results' exercises were read with, when that
+    is it (the API reads them with their program, so this costs no query), else from the table."""
+    first = results[0].prescribed if results else None
+    if first is not None and PrescribedExercise.program.is_cached(first):
+        program = first.program
+        if program.status == Program.Status.ACTIVE and program.patient.user_id == user.pk:
+            return program
+    return (
+        Program.objects.select_related("patient")
+        .filter(patient__user=user, status=Program.Status.ACTIVE)
+        .first()
+    )
+
+
 def workout_log(
     *, user: User, results: list[ResultInput], note: str = "", performed_at: datetime | None = None
 ) -> Workout:
@@ -128,11 +144,7 @@ def workout_log(
     require(
         user.is_authenticated and user.is_patient, "Only the patient can log their own workouts."
     )
-    program = (
-        Program.objects.select_related("patient")
-        .filter(patient__user=user, status=Program.Status.ACTIVE)
-        .first()
-    )
+    program = _active_program_of(user, results)
     require(program is not None, "You have no active program to log against yet.")
     program = cast(Program, program)
     patient = program.patient
@@ -158,6 +170,9 @@ def workout_log(
         workout.save()
         rows = ExerciseResult.objects.bulk_create([_result_build(workout, i) for i in results])
         _after_log_checks(workout, patient)
+        # The session part now; the rule's advice follows in the after-commit check, which
+        # refreshes the whole status before it decides on an alert (apps/reminders).
+        status_stale([patient.pk], parts=frozenset({"sessions"}))
     # What prefetch_related("results") would leave: Django's own cache, filled without a query.
     attached = workout.results.all()
     attached._result_cache = rows
@@ -216,6 +231,7 @@ def followup_record(
     workout.light = workout.traffic_light()
     model_validate_and_save(workout)
     _after_log_checks(workout, workout.patient)
+    status_stale([workout.patient_id])
     return workout
 
 

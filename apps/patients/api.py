@@ -1,14 +1,8 @@
-from datetime import timedelta
-
 import django_filters
-from django.shortcuts import get_object_or_404
 from django.utils import timezone as dj_timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from apps.accounts.models import User
 from apps.accounts.selectors import care_team_choices_for
@@ -17,7 +11,6 @@ from apps.audit.services import access_note
 from apps.common.api import LocalTimeField, StrictCharField, StrictFilterSet, request_user
 from apps.common.ratelimit import UserInvitationThrottle
 from apps.common.timezones import timezone_choices
-from apps.painlogs.selectors import pain_trend_buckets, patient_today
 
 from .models import Condition, Patient, Side
 from .selectors import patient_search, patients_for
@@ -161,64 +154,3 @@ class PatientViewSet(
         changes.update({k: v for k, v in data.validated_data.items() if k != "email"})
         patient = patient_update(patient=patient, by=request.user, **changes)
         return Response(PatientSerializer(patient).data)
-
-
-class TrendQuerySerializer(serializers.Serializer):
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
-    bucket = serializers.ChoiceField(choices=["day", "week"], default="week")
-
-    def validate(self, data):
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            raise serializers.ValidationError({"date_to": "Must be on or after date_from."})
-        return data
-
-
-class TrendBucketSerializer(serializers.Serializer):
-    start = serializers.DateField()
-    during_mean = serializers.FloatField(allow_null=True)
-    during_max = serializers.IntegerField(allow_null=True)
-    after_mean = serializers.FloatField(allow_null=True)
-    after_max = serializers.IntegerField(allow_null=True)
-    sessions = serializers.IntegerField()
-    prescribed = serializers.IntegerField()
-    green = serializers.IntegerField()
-    yellow = serializers.IntegerField()
-    red = serializers.IntegerField()
-
-
-TREND_DEFAULT_DAYS = 84
-
-
-class PatientTrendView(APIView):
-    """Pain during and 24 h after (mean and max), sessions done vs prescribed, and lights."""
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "from", OpenApiTypes.DATE, description="First day (default 12 weeks ago)"
-            ),
-            OpenApiParameter("to", OpenApiTypes.DATE, description="Last day (default today)"),
-            OpenApiParameter("bucket", OpenApiTypes.STR, enum=["day", "week"]),
-        ],
-        responses=TrendBucketSerializer(many=True),
-    )
-    def get(self, request, pk):
-        patient = get_object_or_404(patients_for(request.user), pk=pk)
-        access_note(request, [patient.pk])
-        # The query uses the short names "from" and "to"; absent ones take their defaults.
-        names = {"from": "date_from", "to": "date_to", "bucket": "bucket"}
-        params = TrendQuerySerializer(
-            data={
-                field: request.query_params[q]
-                for q, field in names.items()
-                if q in request.query_params
-            }
-        )
-        params.is_valid(raise_exception=True)
-        end = params.validated_data.get("date_to") or patient_today(patient, dj_timezone.now())
-        start = params.validated_data.get("date_from") or end - timedelta(days=TREND_DEFAULT_DAYS)
-        rows = pain_trend_buckets(
-            patient, start=start, end=end, bucket=params.validated_data["bucket"]
-        )
-        return Response(TrendBucketSerializer(rows, many=True).data)

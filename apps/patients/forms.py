@@ -97,13 +97,3 @@ class PreferencesForm(forms.Form):
         required=False, label="Pause all reminders (holiday, illness…)"
     )
     email_reminders = forms.BooleanField(required=False, label="Also send reminders by email")
-
-
-class TrendRangeForm(forms.Form):
-    DEFAULT_WEEKS = 12
-    weeks = forms.TypedChoiceField(
-        coerce=int,
-        choices=[(4, "4 weeks"), (8, "8 weeks"), (12, "12 weeks"), (26, "26 weeks")],
-        initial=DEFAULT_WEEKS,
-        label="Show the last",
-    )

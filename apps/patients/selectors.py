@@ -1,7 +1,4 @@
-from datetime import timedelta
-
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from apps.accounts.models import User
 from apps.audit.models import AccessGrant
@@ -74,40 +71,4 @@ def patient_search(queryset: QuerySet[Patient], query: str) -> QuerySet[Patient]
         Q(user__full_name__icontains=query)
         | Q(user__email__icontains=query)
         | Q(diagnosis__icontains=query)
-    )
-
-
-def attention_filter(now) -> Q:
-    """Patients worth a look this week: a red session, or no workout, in the last 7 days.
-
-    Used on a ``patient_roster`` queryset (it reads the roster's annotations).
-    """
-    week_ago = now - timedelta(days=7)
-    return Q(reds_7d__gt=0) | Q(last_workout_at__lt=week_ago) | Q(last_workout_at__isnull=True)
-
-
-def patient_roster(user: User, *, query: str = "", now) -> QuerySet[Patient]:
-    """The clinician's patient list, each row annotated in the same query (no query per row)."""
-    return roster_annotate(patient_search(clinician_patients(user), query), now=now)
-
-
-def roster_annotate(patients: QuerySet[Patient], *, now) -> QuerySet[Patient]:
-    from apps.painlogs.models import Workout
-    from apps.programs.models import Program
-
-    workouts = Workout.objects.filter(patient=OuterRef("pk"))
-    latest = workouts.order_by("-performed_at")
-    reds = (
-        workouts.filter(light="red", performed_at__gte=now - timedelta(days=7))
-        .values("patient")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    program = Program.objects.filter(patient=OuterRef("pk"), status="active")
-    return patients.annotate(
-        last_workout_at=Subquery(latest.values("performed_at")[:1]),
-        last_light=Subquery(latest.values("light")[:1]),
-        reds_7d=Coalesce(Subquery(reds), 0),
-        program_name=Subquery(program.values("name")[:1]),
-        review_date=Subquery(program.values("review_date")[:1]),
     )

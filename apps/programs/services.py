@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.common.services import model_validate_and_save, require
+from apps.common.signals import status_stale
 from apps.exercises.models import Exercise
 from apps.exercises.selectors import caution_conflicts, exercises_for
 from apps.patients.models import Patient
@@ -189,6 +190,7 @@ def program_assign(
     )
     program.save()
     _items_save(clinician=clinician, program=program, items=items)
+    status_stale([patient.pk])
     return program
 
 
@@ -202,6 +204,7 @@ def program_update(
     _program_fields_set(program, fields)
     model_validate_and_save(program)
     _items_save(clinician=clinician, program=program, items=items)
+    status_stale([program.patient_id])
     return program
 
 
@@ -212,6 +215,7 @@ def program_end(*, clinician: User, program: Program) -> Program:
     require(program.status == Program.Status.ACTIVE, "This program has already ended.")
     program.status, program.ended_at = Program.Status.ENDED, timezone.now()
     program.save(update_fields=["status", "ended_at", "updated_at"])
+    status_stale([program.patient_id])
     return program
 
 
@@ -271,6 +275,7 @@ def prescription_level_change(
     )
     item.caution_acknowledged = False
     model_validate_and_save(item)
+    status_stale([item.program.patient_id], parts=frozenset({"suggestions"}))
     return change
 
 
@@ -300,6 +305,7 @@ def prescription_dose_reduce(
     )
     item.sets, item.target_low, item.target_high = after.sets, after.low, after.high
     model_validate_and_save(item)
+    status_stale([item.program.patient_id], parts=frozenset({"suggestions"}))
     return change
 
 

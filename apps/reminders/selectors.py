@@ -1,9 +1,9 @@
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 
 from apps.accounts.models import User
 from apps.painlogs.models import Workout
@@ -189,49 +189,3 @@ def workout_with_team(workout_id: int) -> Workout:
         .prefetch_related("patient__care_team")
         .get(pk=workout_id)
     )
-
-
-def recent_followups(workout: Workout, *, days: int) -> list[int]:
-    """24-hour ratings of the patient's sessions in the days before this one (its baseline)."""
-    # The filter leaves no null rating.
-    return cast(
-        list[int],
-        list(
-            Workout.objects.filter(
-                patient_id=workout.patient_id,
-                followup_pain__isnull=False,
-                performed_at__lt=workout.performed_at,
-                performed_at__gte=workout.performed_at - timedelta(days=days),
-            ).values_list("followup_pain", flat=True)
-        ),
-    )
-
-
-def reds_since(patient_id: int, since: datetime) -> int:
-    return Workout.objects.filter(
-        patient_id=patient_id, light="red", performed_at__gte=since
-    ).count()
-
-
-def clinician_zones() -> list[Mapping[str, Any]]:
-    return list(
-        User.objects.filter(
-            is_active=True, role__in=[User.Role.CLINICIAN, User.Role.CLINIC_ADMIN]
-        ).values("id", "timezone")
-    )
-
-
-def attention_counts(clinician_ids: list[int], *, now: datetime) -> dict[int, int]:
-    """How many of each clinician's care-team patients need attention: one query for all."""
-    from apps.patients.models import Patient
-    from apps.patients.selectors import attention_filter, roster_annotate
-
-    needing = roster_annotate(Patient.objects.all(), now=now).filter(attention_filter(now))
-    rows = (
-        Patient.care_team.through.objects.filter(
-            user_id__in=clinician_ids, patient_id__in=needing.values("pk")
-        )
-        .values("user_id")
-        .annotate(n=Count("patient_id"))
-    )
-    return {row["user_id"]: row["n"] for row in rows}

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "apps.painlogs",
     "apps.reminders",
     "apps.care",
+    "apps.review",
     "apps.records",
     "pgtrigger",
     "pghistory",
@@ -267,6 +268,8 @@ GREENLIGHT = {
     "RECORD_RETENTION_YEARS": env.int("RECORD_RETENTION_YEARS", default=10),
     # WHO weekly targets for adults; strength sessions are the logged home workouts.
     "WHO_WEEKLY": {"CARDIO_MINUTES": 150, "STRENGTH_SESSIONS": 2},
+    # Every patient's stored status is recomputed this often for what time alone changes.
+    "STATUS_REFRESH_MINUTES": env.int("STATUS_REFRESH_MINUTES", default=15),
     # Browser sessions end after this long without a request, or this long after signing in,
     # whichever comes first (apps/accounts/middleware.py). Clinicians open many patients' records
     # on shared clinic computers; patients log from their own phone and sign in rarely. Clinic
@@ -314,7 +317,7 @@ SESSION_COOKIE_AGE = 3600 * max(
 # REST API (/api/v1/). Bearer tokens (knox) expire and can be revoked; browser sessions work too.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "apps.accounts.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -523,5 +526,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.audit.tasks.audit_retention",
         "schedule": 24 * 60 * 60.0,
         "options": {"expires": 60 * 60},
+    },
+    # What time alone changes in a patient's status (a session becoming missed at their
+    # midnight, a red session ageing out of its week); every write refreshes it at once.
+    "tokens-expired-delete": {
+        "task": "apps.accounts.tasks.tokens_expired_delete_task",
+        "schedule": 24 * 60 * 60.0,
+        "options": {"expires": 60 * 60},
+    },
+    "status-refresh": {
+        "task": "apps.review.tasks.statuses_refresh_task",
+        "schedule": GREENLIGHT["STATUS_REFRESH_MINUTES"] * 60.0,
+        "options": {"expires": GREENLIGHT["STATUS_REFRESH_MINUTES"] * 60},
     },
 }

@@ -45,7 +45,7 @@ def test_v6_4_mfa_required_a_clinician_without_mfa_reaches_no_patient_page_until
     for path in [
         reverse("patients:list"),
         reverse("patients:detail", args=[patient.pk]),
-        reverse("patients:triage"),
+        reverse("review:triage"),
     ]:
         blocked = client.get(path)
         assert blocked.status_code == 302, path

@@ -1,7 +1,7 @@
 """Reminders and notifications: the tick, delivery, alerts, the outbox and unsubscribing, one
 module each."""
 
-from .alerts import ALERT_BASELINE_DAYS, clinician_alert_check, program_change_notify
+from .alerts import clinician_alert_check, program_change_notify
 from .delivery import (
     notification_email_deliver,
     notification_emails_deliver,
@@ -23,7 +23,6 @@ from .unsubscribe import (
 )
 
 __all__ = [
-    "ALERT_BASELINE_DAYS",
     "Due",
     "clinician_alert_check",
     "delivery_sweep",

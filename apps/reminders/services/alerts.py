@@ -1,12 +1,14 @@
 """Telling the care team and the patient: alerts after a session, program changes."""
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.painlogs.rules import alert_reasons, baseline
+from apps.review.models import PatientStatus
+from apps.review.rules import alert_reasons
+from apps.review.services import statuses_refresh
 
 from .. import selectors
 from ..models import Notification
@@ -14,22 +16,21 @@ from .delivery import notifications_send
 
 logger = logging.getLogger(__name__)
 
-ALERT_BASELINE_DAYS = 14
-
 
 def clinician_alert_check(*, workout_id: int, now: datetime | None = None) -> int:
     """Tell the care team about a session that needs attention, once per workout and clinician.
 
     Runs after a workout is logged and again after its 24-hour rating: one occurrence key per
-    workout means a session that turns red the next morning alerts once, not twice.
+    workout means a session that turns red the next morning alerts once, not twice. Whether it
+    alerts is the patient's status's call (apps/review/rules.py), refreshed here in full first:
+    the rule's advice is the one part the workout write leaves to this check.
     """
     now = now or timezone.now()
     workout = selectors.workout_with_team(workout_id)
+    statuses_refresh([workout.patient_id], now=now)
+    status = PatientStatus.objects.get(patient_id=workout.patient_id)
     reasons = alert_reasons(
-        light=workout.light,
-        followup_pain=workout.followup_pain,
-        recent_baseline=baseline(selectors.recent_followups(workout, days=ALERT_BASELINE_DAYS)),
-        reds_last_7_days=selectors.reds_since(workout.patient_id, now - timedelta(days=7)),
+        status.reason_list, workout_id=workout.pk, light=workout.light, flare=status.flare
     )
     if not reasons:
         return 0

@@ -12,6 +12,8 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.review.selectors import attention_counts
+
 from .. import selectors
 from ..models import Notification
 from ..rules import local_days_around, local_moment, workout_reminder_due
@@ -92,7 +94,7 @@ def _digests_due(now: datetime) -> list[Due]:
             due_ids.append(row["id"])
             year, week, _ = today.isocalendar()
             weeks[row["id"]] = f"{year}-W{week:02d}"
-    counts = selectors.attention_counts(due_ids, now=now) if due_ids else {}
+    counts = attention_counts(due_ids) if due_ids else {}
     return [
         Due(
             pk,

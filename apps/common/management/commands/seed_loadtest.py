@@ -19,8 +19,8 @@ from django.utils import timezone
 from knox.models import AuthToken
 
 from apps.accounts.models import Clinic, User
-from apps.patients.management.commands.bench_triage import seed_patients
 from apps.programs.models import PrescribedExercise
+from apps.review.management.commands.bench_triage import seed_patients
 
 CLINIC_NAME = "Load test clinic"
 # Known on purpose, like seed_demo's: the load test's clinicians are not real accounts.

@@ -7,31 +7,45 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.care.services import message_send, thread_mark_read
-from apps.patients.management.commands.bench_triage import seed_patients
-from apps.patients.triage import TriageRow, attention_score, is_flare
+from apps.review.management.commands.bench_triage import seed_patients
+from apps.review.rules import Flare, Status, WorkoutFact, flare_of, status_reasons
+from apps.review.services import statuses_refresh_all
 from tests.conftest import client_for
 from tests.factories import PatientFactory, ProgramFactory, WorkoutFactory
 
 pytestmark = pytest.mark.django_db
-URL = reverse("patients:triage")
+URL = reverse("review:triage")
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 
 
+def _w(pk, days_ago, after, light="green"):
+    at = NOW - timedelta(days=days_ago)
+    return WorkoutFact(pk, at, at.date(), light, after)
+
+
 def test_flare_is_a_jump_over_the_14_day_baseline():
-    quiet = [(NOW - timedelta(days=d), 1) for d in (10, 8, 6, 4)]
-    assert is_flare([*quiet, (NOW - timedelta(days=1), 3)], now=NOW)
-    assert not is_flare([*quiet, (NOW - timedelta(days=1), 2)], now=NOW)
-    assert not is_flare([(NOW - timedelta(days=1), 9)], now=NOW)  # no baseline yet
+    quiet = [_w(n, d, 1) for n, d in enumerate((10, 8, 6, 4))]
+    assert flare_of([*quiet, _w(9, 1, 3)], now=NOW) == Flare(9, 3, 1.0)
+    assert flare_of([*quiet, _w(9, 1, 2)], now=NOW) is None
+    assert flare_of([_w(9, 1, 9)], now=NOW) is None  # no baseline yet
     # a jump more than a week old is no longer a current flare
-    old_quiet = [(NOW - timedelta(days=d), 1) for d in (20, 18, 16)]
-    assert not is_flare([*old_quiet, (NOW - timedelta(days=9), 5)], now=NOW)
+    old_quiet = [_w(n, d, 1) for n, d in enumerate((20, 18, 16))]
+    assert flare_of([*old_quiet, _w(9, 9, 5)], now=NOW) is None
 
 
-def test_the_score_puts_reds_and_flares_first():
-    calm = TriageRow(patient=None, to_progress=["Bridge"])
-    flaring = TriageRow(patient=None, reds_7d=1, flare=True)
-    assert attention_score(flaring) > attention_score(calm) > 0
-    assert attention_score(TriageRow(patient=None)) == 0
+def _status(**values):
+    status = Status(today=NOW.date(), green_max=2, pain_ceiling=3, **values)
+    status.reasons = status_reasons(status)
+    return status
+
+
+def test_the_rank_puts_flares_and_reds_first_and_only_some_signals_need_attention():
+    calm = _status(to_progress=["Bridge"], missing_24h=1)
+    flaring = _status(reds_7d=1, flare=Flare(1, 6, 2.0))
+    assert flaring.rank > calm.rank > 0
+    assert flaring.needs_attention
+    assert not calm.needs_attention  # a pending progression is news, not a worry
+    assert _status().rank == 0
 
 
 def test_dashboard_orders_patients_by_need(clinician_client, clinician):
@@ -65,24 +79,48 @@ def test_dashboard_orders_patients_by_need(clinician_client, clinician):
         local_date=(now - timedelta(days=2)).date(),
     )
 
-    page = clinician_client.get(URL).content.decode()
+    page = clinician_client.get(URL + "?show=all").content.decode()
 
     assert page.index("Red Rita") < page.index("Calm Carla")
-    assert "1 red in 7 days" in page
-    assert "1 without a 24-hour rating" in page
+    assert "1 red session in 7 days" in page
+    assert "1 24-hour rating missing" in page
+    # by default triage lists only who needs attention
+    default = clinician_client.get(URL).content.decode()
+    assert "Red Rita" in default
+    assert "Calm Carla" not in default
 
 
-def test_query_count_is_the_same_for_5_and_500_patients(clinician_client, clinician):
+def test_a_page_costs_the_same_queries_for_5_or_130_patients_and_holds_50(
+    clinician_client, clinician
+):
     now = timezone.now()
     counts, rows = [], []
-    for total in (5, 500):
+    for total in (5, 130):
         seed_patients(clinician, total - sum(rows), weeks=4, now=now, seed=total)
+        statuses_refresh_all(now=now)  # the scheduler's round (seeding bypasses the services)
         with CaptureQueriesContext(connection) as queries:
-            page = clinician_client.get(URL).content.decode()
+            page = clinician_client.get(URL + "?show=all").content.decode()
         counts.append(len(queries))
         rows.append(page.count('data-testid="triage-row"'))
-    assert rows == [5, 500]
+    assert rows == [5, 50]
     assert counts[0] == counts[1]
+    last = clinician_client.get(URL + "?show=all&page=3").content.decode()
+    assert last.count('data-testid="triage-row"') == 30
+    assert "Page 3 of 3" in last
+
+
+def test_filters_by_care_team_member(clinician, colleague, patient):
+    theirs = PatientFactory(
+        user__full_name="Colleague's Carl",
+        user__clinic=clinician.clinic,
+        care_team=[clinician, colleague],
+    )
+    client = client_for(clinician)
+
+    page = client.get(URL, {"show": "all", "clinician": colleague.pk}).content.decode()
+
+    assert theirs.user.full_name.replace("'", "&#x27;") in page
+    assert "Pat Runner" not in page
 
 
 def test_strangers_and_patients_cannot_see_the_dashboard(
@@ -116,8 +154,8 @@ def test_an_unread_patient_message_moves_them_up_until_it_is_read(clinician, cli
 
 
 def test_a_first_level_exercise_to_make_easier_counts_like_a_regression(clinician, patient):
-    from apps.patients.triage import triage_rows
     from apps.programs.services import ItemInput, program_assign
+    from apps.review.selectors import status_for
     from tests.factories import library_exercise
     from tests.helpers import logged_session
 
@@ -133,8 +171,9 @@ def test_a_first_level_exercise_to_make_easier_counts_like_a_regression(clinicia
             patient, program.items.get(), days_ago=days_ago, set_values=[8] * 3, pain=pain, after=5
         )
 
-    (row,) = triage_rows(clinician, now=timezone.now())
-
-    assert row.to_regress == ["Bridge with a band around the knees"]
-    page = client_for(clinician).get(reverse("patients:triage")).content.decode()
-    assert "Regress or reduce: Bridge with a band around the knees" in page
+    # the services kept the stored status current: no refresh here
+    status = status_for(clinician, patient.pk)
+    assert status.to_regress == ["Bridge with a band around the knees"]
+    assert status.needs_attention
+    page = client_for(clinician).get(reverse("review:triage")).content.decode()
+    assert "The rule advises making easier: Bridge with a band around the knees" in page

@@ -20,6 +20,7 @@ from apps.exercises.models import Exercise
 from apps.painlogs.models import ExerciseResult, Workout
 from apps.patients.models import Patient
 from apps.programs.models import PrescribedExercise, Program
+from apps.review.services import statuses_refresh_all
 
 EXERCISES = ["banded-bridge-knees-out", "side-plank-knee"]
 
@@ -186,12 +187,20 @@ class Command(BaseCommand):
             f"({Workout.objects.count()} workouts) in "
             f"{time.perf_counter() - started:.1f} s"
         )
+        # What the scheduler's round does for everyone (and each write does for its patient).
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as queries:
+            refreshed = statuses_refresh_all(now=now)
+        self.stdout.write(
+            f"status refresh of {refreshed} patients: {time.perf_counter() - started:.2f} s, "
+            f"{len(queries)} queries"
+        )
         client = Client(SERVER_NAME="127.0.0.1")
         client.force_login(clinician)
         for attempt in ("cold", "warm"):
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
-                response = client.get("/patients/triage/")
+                response = client.get("/patients/triage/?show=all")
                 elapsed = time.perf_counter() - started
             rows = response.content.decode().count('data-testid="triage-row"')
             self.stdout.write(

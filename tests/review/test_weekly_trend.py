@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.painlogs.services import ResultInput, activity_log, followup_record, workout_log
-from apps.patients.trend import trend_chart_data, weekly_trend
 from apps.programs.services import ItemInput, prescription_level_change, program_assign
+from apps.review.trend import trend_chart_data, weekly_trend
 from tests.conftest import client_for
 from tests.factories import library_exercise
 

@@ -15,9 +15,8 @@ from apps.exercises.models import DoseKind, Region
 from apps.painlogs.models import Activity, ExerciseResult, Workout
 from apps.painlogs.rules import adherence, week_start
 from apps.painlogs.selectors import sessions_prescribed
+from apps.patients.models import Patient
 from apps.programs.models import Program, ProgressionChange
-
-from .models import Patient
 
 
 @dataclass

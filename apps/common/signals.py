@@ -1,0 +1,21 @@
+"""The one signal the clinical apps send: a patient's status inputs changed.
+
+Workouts, 24-hour ratings, activities, messages, programs and level changes live in apps below
+`apps.review`, which owns the stored status; they cannot import it (imports run one way), so
+their services send this, explicitly, inside their transaction, and the review app refreshes the
+status row before the transaction commits.
+
+``parts`` names what changed: ``"sessions"`` (workouts, ratings, activities, programs: the light,
+reds, flare, adherence and missed sessions), ``"suggestions"`` (the progression rule's pending
+advice) and ``"messages"``. A refresh recomputes the named parts and carries the others over.
+"""
+
+from django.dispatch import Signal
+
+ALL_PARTS = frozenset({"sessions", "suggestions", "messages"})
+
+patient_status_stale = Signal()  # kwargs: patient_ids (list[int]), parts (frozenset[str])
+
+
+def status_stale(patient_ids: list[int], *, parts: frozenset[str] = ALL_PARTS) -> None:
+    patient_status_stale.send(sender=None, patient_ids=list(patient_ids), parts=frozenset(parts))
