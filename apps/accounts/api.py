@@ -15,6 +15,7 @@ from apps.audit.services import auth_event_record
 from apps.common.api import StrictCharField
 from apps.common.ratelimit import client_address
 
+from .auth import TokenAuthentication
 from .lockout import REQUEST_ATTR, lockout_message, lockout_remaining, login_failure_record
 from .mfa import API_ENROL_FIRST, mfa_code_accept, mfa_enrolled, mfa_ticket_issue, mfa_ticket_user
 from .models import User
@@ -187,6 +188,8 @@ class TokenRevokeView(APIView):
 @extend_schema(request=None, responses={204: None})
 class LogoutView(KnoxLogoutView):
     """Revoke the token used for this request."""
+
+    authentication_classes = [TokenAuthentication]
 
     def post(self, request, format=None):
         response = super().post(request, format)

@@ -1,5 +1,14 @@
 """Document the error responses every API operation can give, in one place."""
 
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
+
+
+class TokenScheme(KnoxTokenScheme):
+    """Greenlight's bearer tokens are knox's (apps/accounts/auth.py): documented the same way."""
+
+    target_class = "apps.accounts.auth.TokenAuthentication"
+
+
 DETAIL = {
     "type": "object",
     "properties": {"detail": {"type": "string"}},

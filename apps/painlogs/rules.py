@@ -1,40 +1,16 @@
-"""The pain traffic light (docs/clinical.md): pure functions on plain values."""
+"""Logging rules (docs/clinical.md): the 24-hour check, adherence, weeks; pure functions.
+
+The traffic light itself is the program's bands applied to a rating, so it lives with the
+program (apps/programs/rules.py); it is re-exported here for the modules that log and show it.
+"""
 
 import math
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 
-
-class Light(StrEnum):
-    GREEN = "green"
-    YELLOW = "yellow"
-    RED = "red"
-
-
-LIGHT_CHOICES = [(light.value, light.value.title()) for light in Light]
-_SEVERITY = {Light.GREEN: 0, Light.YELLOW: 1, Light.RED: 2}
-
-
-def rating_light(pain: int, *, ceiling: int, green_max: int) -> Light:
-    """One 0–10 rating: green up to ``green_max``, yellow up to the ceiling, red above it."""
-    if pain <= green_max:
-        return Light.GREEN
-    if pain <= ceiling:
-        return Light.YELLOW
-    return Light.RED
-
-
-def traffic_light(pain_during: int, pain_24h: int | None, *, ceiling: int, green_max: int) -> Light:
-    """A session's light is the worse of its in-session and 24-hour ratings.
-
-    A session that was green while doing it but red the next morning is red: the 24-hour check
-    matters as much as the in-session rating. Until the 24-hour rating exists the light is
-    provisional and rests on the in-session rating alone.
-    """
-    lights = [rating_light(pain_during, ceiling=ceiling, green_max=green_max)]
-    if pain_24h is not None:
-        lights.append(rating_light(pain_24h, ceiling=ceiling, green_max=green_max))
-    return max(lights, key=_SEVERITY.__getitem__)
+from apps.programs.rules import LIGHT_CHOICES as LIGHT_CHOICES
+from apps.programs.rules import Light as Light
+from apps.programs.rules import rating_light as rating_light
+from apps.programs.rules import traffic_light as traffic_light
 
 
 def followup_opens_at(performed_at: datetime, *, hours: int = 24) -> datetime:

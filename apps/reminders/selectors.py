@@ -189,3 +189,11 @@ def workout_with_team(workout_id: int) -> Workout:
         .prefetch_related("patient__care_team")
         .get(pk=workout_id)
     )
+
+
+def clinician_zones() -> list[Mapping[str, Any]]:
+    return list(
+        User.objects.filter(
+            is_active=True, role__in=[User.Role.CLINICIAN, User.Role.CLINIC_ADMIN]
+        ).values("id", "timezone")
+    )

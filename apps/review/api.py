@@ -105,6 +105,7 @@ class TriageView(generics.GenericAPIView):
 
     pagination_class = StrictPageNumberPagination
     serializer_class = StatusSerializer
+    queryset = PatientStatus.objects.none()  # for the schema; the rows come from the selector
 
     @extend_schema(
         parameters=[

@@ -55,6 +55,9 @@ EXPECTED = {
     ("GET", "/api/v1/patients/{id}/"): READ_OWN,
     ("PATCH", "/api/v1/patients/{id}/"): _statuses(401, 403, 404, 200, 404),
     ("GET", "/api/v1/patients/{id}/trend/"): READ_OWN,
+    ("GET", "/api/v1/patients/{id}/status/"): READ_OWN,
+    # a clinician's own patients (none, for a stranger); not a patient's page at all
+    ("GET", "/api/v1/triage/"): _statuses(401, 404, 404, 200, 200),
     ("GET", "/api/v1/patients/{id}/export/"): READ_OWN,
     # who saw the record: the care team and clinic admins; the patient has /me/record-views/
     ("GET", "/api/v1/patients/{id}/audit/"): _statuses(401, 404, 404, 200, 404),
@@ -132,6 +135,7 @@ def _path(method, path, world) -> str:
         "/api/v1/exercises/{id}/": library_exercise("hip-hike").pk,
         "/api/v1/patients/{id}/": world["patient"].pk,
         "/api/v1/patients/{id}/trend/": world["patient"].pk,
+        "/api/v1/patients/{id}/status/": world["patient"].pk,
         "/api/v1/patients/{id}/export/": world["patient"].pk,
         "/api/v1/patients/{id}/audit/": world["patient"].pk,
         "/api/v1/patients/{id}/emergency-access/": world["patient"].pk,

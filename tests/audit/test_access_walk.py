@@ -53,6 +53,7 @@ for _route in [
     "api/v1/patients/(?P<pk>[^/.]+)/$",
     "api/v1/patients/(?P<pk>[^/.]+)\\.(?P<format>[a-z0-9]+)/?$",
     "api/v1/patients/<int:pk>/trend/",
+    "api/v1/patients/<int:pk>/status/",
     "api/v1/patients/<int:patient_pk>/programs/",
     "api/v1/patients/<int:patient_pk>/messages/",
     "api/v1/programs/(?P<pk>[^/.]+)/$",
@@ -67,6 +68,8 @@ for _route in [
     "api/v1/activities/(?P<pk>[^/.]+)\\.(?P<format>[a-z0-9]+)/?$",
 ]:
     SHOWS_PATIENT[_route] = "clinician patient"
+# Triage in the API is the clinician's, as the page is.
+SHOWS_PATIENT["api/v1/triage/"] = "clinician"
 # The weekly trend page is the patient's too.
 SHOWS_PATIENT["patients/<int:pk>/trend/"] = "clinician patient"
 # Routes that show no patient's data, each group with the reason.

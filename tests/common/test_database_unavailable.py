@@ -27,7 +27,7 @@ def test_an_api_request_gets_a_503_in_json(clinician, monkeypatch):
 
 
 def test_a_page_gets_a_plain_503_page(clinician_client, monkeypatch):
-    monkeypatch.setattr("apps.patients.views.patient_roster", _unreachable)
+    monkeypatch.setattr("apps.review.views.patient_roster", _unreachable)
 
     response = clinician_client.get(reverse("patients:list"))
 

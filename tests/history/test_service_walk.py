@@ -36,6 +36,7 @@ SERVICE_MODULES = [
     "apps.painlogs.services",
     "apps.care.services",
     "apps.records.erasure",
+    "apps.review.services",
 ]
 
 NOT_PATIENT_DATA = {
@@ -48,6 +49,10 @@ NOT_PATIENT_DATA = {
     "accounts.user_password_changed": "sessions; the hash is never copied to history",
     "accounts.user_token_revoke": "API tokens",
     "accounts.user_tokens_revoke": "API tokens",
+    "accounts.tokens_expired_delete": "API tokens past their expiry",
+    "review.status_on_stale": "the stored status: derived from the record, recomputed from it",
+    "review.statuses_refresh": "the stored status: derived from the record, recomputed from it",
+    "review.statuses_refresh_all": "the stored status, for everyone",
     "programs.prescription_caution_check": "a check, writes nothing",
     "programs.target_step_rate_default": "arithmetic",
     "care.message_notify": "notifications (delivery records), not the message",

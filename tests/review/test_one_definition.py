@@ -73,14 +73,15 @@ def test_status_triage_roster_digest_and_alerts_agree(clinician, practice, mailo
     for url in ("/patients/triage/", "/patients/?attention=1"):
         page = client.get(url).content.decode()
         for name, why in expected.items():
-            assert name in page and why[0].upper() + why[1:] in page, (url, name)
+            assert name in page, (url, name)
+            assert why[0].upper() + why[1:] in page, (url, why)
         assert "Steady Sue" not in page, url
 
     # the digest counts them
     assert attention_counts([clinician.pk]) == {clinician.pk: 3}
 
     # the alerts go out for the sessions that made them so, and only those
-    for patient, workout in practice["last"].items():
+    for workout in practice["last"].values():
         clinician_alert_check(workout_id=workout.pk)
     alerted = set(
         Notification.objects.filter(kind=Notification.Kind.CLINICIAN_ALERT).values_list(
