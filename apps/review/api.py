@@ -129,7 +129,7 @@ class TriageView(generics.GenericAPIView):
         if clinician and not care_team_colleagues(request.user).filter(pk=clinician).exists():
             raise ValidationError({"clinician": ["Pick a clinician of your clinic."]})
         filters = TriageFilter(show=params.validated_data["show"], clinician_id=clinician)
-        patients = self.paginate_queryset(triage_patients(request.user, filters))
+        patients = self.paginate_queryset(triage_patients(request.user, filters)) or []
         access_note(request, [p.pk for p in patients])
         statuses = [p.status for p in patients]
         return self.get_paginated_response(StatusSerializer(statuses, many=True).data)

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 
 
@@ -18,9 +20,8 @@ class TriageFilterForm(forms.Form):
 
     def __init__(self, *args, colleagues=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["clinician"].choices = [("", "Anyone")] + [
-            (c.pk, c.full_name) for c in colleagues
-        ]
+        field = cast(forms.TypedChoiceField, self.fields["clinician"])
+        field.choices = [("", "Anyone")] + [(c.pk, c.full_name) for c in colleagues]
 
 
 class TrendRangeForm(forms.Form):

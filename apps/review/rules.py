@@ -150,7 +150,9 @@ def sessions_missed(programs: Sequence[ProgramFact], done_days: set[date], today
     return max(expected - done, 0)
 
 
-def sessions_left_this_week(programs: Sequence[ProgramFact], done_days: set[date], today: date):
+def sessions_left_this_week(
+    programs: Sequence[ProgramFact], done_days: set[date], today: date
+) -> int:
     monday = week_start(today)
     expected = sessions_expected([p for p in programs if p.active], monday, monday + timedelta(6))
     return max(expected - sum(1 for d in done_days if monday <= d <= today), 0)
@@ -264,7 +266,9 @@ def status_build(
     return status
 
 
-def _adherence_fill(status: Status, programs, days: set[date], today: date) -> None:
+def _adherence_fill(
+    status: Status, programs: Sequence[ProgramFact], days: set[date], today: date
+) -> None:
     for window in (7, WINDOW_DAYS):
         first = today - timedelta(days=window - 1)
         done = sum(1 for d in days if first <= d <= today)
@@ -274,7 +278,9 @@ def _adherence_fill(status: Status, programs, days: set[date], today: date) -> N
     status.left_this_week = sessions_left_this_week(programs, days, today)
 
 
-def alert_reasons(reasons: Sequence[Reason], *, workout_id: int, light: str, flare: Flare | None):
+def alert_reasons(
+    reasons: Sequence[Reason], *, workout_id: int, light: str, flare: Flare | None
+) -> list[str]:
     """What of the status a just-logged or just-rated session should tell the care team.
 
     A session alerts when it is itself red or it is the flare; the text is the status's own.

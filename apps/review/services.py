@@ -102,8 +102,8 @@ def _workouts(ids: list[int], now: datetime) -> dict[int, list[WorkoutFact]]:
         .values_list("patient_id", "pk", "performed_at", "local_date", "light", "followup_pain")
     )
     result: dict[int, list[WorkoutFact]] = defaultdict(list)
-    for patient_id, *fact in rows:
-        result[patient_id].append(WorkoutFact(*fact))
+    for patient_id, pk, performed_at, day, light, followup in rows:
+        result[patient_id].append(WorkoutFact(pk, performed_at, day, light, followup))
     return result
 
 

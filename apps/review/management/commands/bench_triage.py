@@ -8,6 +8,7 @@ import random
 import time
 from datetime import timedelta
 
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
@@ -15,6 +16,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from apps.accounts.mfa import MFA_SESSION_KEY
 from apps.accounts.models import Clinic, User
 from apps.exercises.models import Exercise
 from apps.painlogs.models import ExerciseResult, Workout
@@ -197,6 +199,11 @@ class Command(BaseCommand):
         )
         client = Client(SERVER_NAME="127.0.0.1")
         client.force_login(clinician)
+        # A clinician's session as after their second factor (the benchmark times the page).
+        TOTP.activate(clinician, generate_totp_secret())
+        session = client.session
+        session[MFA_SESSION_KEY] = time.time()
+        session.save()
         for attempt in ("cold", "warm"):
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
