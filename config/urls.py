@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from apps.accounts.views import home
 from apps.common.health import healthz
+from apps.painlogs import urls as painlog_urls
 from apps.patients import urls as patient_urls
 from apps.review import urls as review_urls
 
@@ -43,7 +44,7 @@ urlpatterns = [
     path("", include("apps.audit.urls")),
     path("library/", include("apps.exercises.urls")),
     path("", include("apps.programs.urls")),
-    path("", include("apps.painlogs.urls")),
+    path("", include((review_urls.painlogs_pages + painlog_urls.urlpatterns, "painlogs"))),
     path("notifications/", include("apps.reminders.urls")),
     path("", include("apps.care.urls")),
     path("api/v1/", include("config.api_router")),

@@ -1,4 +1,7 @@
+from typing import Any
+
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from .ratelimit import TOO_OFTEN, user_rate_limited
@@ -14,9 +17,41 @@ def form_errors_from(form: forms.BaseForm, error: ValidationError) -> None:
 
 
 class PainScaleWidget(forms.RadioSelect):
-    """0–10 as a row of large buttons: quicker than typing on a phone, and keyboard-navigable."""
+    """0–10 as a row of large buttons: quicker than typing on a phone, and keyboard-navigable.
+
+    Each button is coloured by the bands in force for the patient (``bands``: green up to
+    ``green_max``, yellow up to the ceiling, red above), set by the form from the patient's
+    status; the clinic-wide defaults until then.
+    """
 
     template_name = "widgets/pain_scale.html"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        defaults = settings.GREENLIGHT
+        self.bands = (defaults["DEFAULT_GREEN_MAX"], defaults["DEFAULT_PAIN_CEILING"])
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["green_max"], context["widget"]["ceiling"] = self.bands
+        return context
+
+
+class PainBandsMixin:
+    """A form with pain scales takes ``bands=(green_max, ceiling)``: the patient's, in force."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, bands: tuple[int, int] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        self.bands = bands
+        self.pain_bands_apply()
+
+    def pain_bands_apply(self) -> None:
+        """Colour every pain scale by the bands (call again after adding fields)."""
+        for field in self.fields.values():
+            if self.bands and isinstance(field.widget, PainScaleWidget):
+                field.widget.bands = self.bands
 
 
 def pain_field(label: str, *, required: bool = True, help_text: str = "") -> forms.TypedChoiceField:

@@ -5,14 +5,15 @@ Workouts, 24-hour ratings, activities, messages, programs and level changes live
 their services send this, explicitly, inside their transaction, and the review app refreshes the
 status row before the transaction commits.
 
-``parts`` names what changed: ``"sessions"`` (workouts, ratings, activities, programs: the light,
+``parts`` names what changed: ``"sessions"`` (workouts, ratings, programs: the light,
 reds, flare, adherence and missed sessions), ``"suggestions"`` (the progression rule's pending
-advice) and ``"messages"``. A refresh recomputes the named parts and carries the others over.
+advice), ``"messages"`` and ``"activity"`` (this week's cardio and strength against the WHO
+targets). A refresh recomputes the named parts and carries the others over.
 """
 
 from django.dispatch import Signal
 
-ALL_PARTS = frozenset({"sessions", "suggestions", "messages"})
+ALL_PARTS = frozenset({"sessions", "suggestions", "messages", "activity"})
 
 patient_status_stale = Signal()  # kwargs: patient_ids (list[int]), parts (frozenset[str])
 

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
-from apps.common.forms import pain_field
+from apps.common.forms import PainBandsMixin, pain_field
 from apps.exercises.rules import unit_label
 
 from .models import Activity, SkipReason
@@ -48,7 +48,7 @@ class ExerciseBlock:
         self.unit = unit_label(item.dose_kind)
 
 
-class WorkoutLogForm(forms.Form):
+class WorkoutLogForm(PainBandsMixin, forms.Form):
     """One form for the whole session: per exercise the sets done (or a skip), pain and a note."""
 
     note = forms.CharField(
@@ -62,6 +62,7 @@ class WorkoutLogForm(forms.Form):
         self.items = list(items)
         for item in self.items:
             self._add_fields(item)
+        self.pain_bands_apply()
 
     def _add_fields(self, item):
         prefix, unit = f"ex{item.pk}", unit_label(item.dose_kind)
@@ -160,11 +161,11 @@ class WorkoutLogForm(forms.Form):
         ]
 
 
-class FollowupForm(forms.Form):
+class FollowupForm(PainBandsMixin, forms.Form):
     followup_pain = pain_field("How much does it hurt now, 24 hours after your workout?")
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(PainBandsMixin, forms.Form):
     kind = forms.ChoiceField(choices=Activity.Kind.choices, label="Activity")
     description = forms.CharField(
         max_length=200,
@@ -186,5 +187,5 @@ class ActivityForm(forms.Form):
         self.fields["date"].initial = timezone.localdate()
 
 
-class SorenessForm(forms.Form):
+class SorenessForm(PainBandsMixin, forms.Form):
     next_day_soreness = pain_field("How sore is your hip the day after?")

@@ -179,32 +179,59 @@ NOT_CARDIO = {Activity.Kind.GYM}
 
 def weekly_activity(patient: Patient, *, today: date, weeks: int = 4) -> list[ActivityWeek]:
     """Cardio minutes and strength sessions per week, newest first, in three queries."""
-    targets = settings.GREENLIGHT["WHO_WEEKLY"]
     first = week_start(today) - timedelta(weeks=weeks - 1)
-    rows = {
-        first + timedelta(weeks=n): ActivityWeek(
-            start=first + timedelta(weeks=n),
-            cardio_target=targets["CARDIO_MINUTES"],
-            strength_target=targets["STRENGTH_SESSIONS"],
-        )
-        for n in range(weeks)
-    }
+    return activity_weeks({patient.pk: (first, today)})[patient.pk]
 
-    def week(day: date) -> ActivityWeek:
-        return rows[week_start(day)]
 
-    activities = Activity.objects.filter(patient=patient, date__range=(first, today))
-    for day, kind, minutes in activities.values_list("date", "kind", "duration_minutes"):
-        if kind not in NOT_CARDIO:
-            week(day).cardio_minutes += minutes
+def activity_weeks(spans: Mapping[int, tuple[date, date]]) -> dict[int, list[ActivityWeek]]:
+    """Patient id → their weeks (newest first) from a Monday to a day, each patient's own span;
+    three queries for any number of patients (the stored status reads everyone's week)."""
+    targets = settings.GREENLIGHT["WHO_WEEKLY"]
+    rows: dict[int, dict[date, ActivityWeek]] = {}
+    for pk, (first, last) in spans.items():
+        starts = [first + timedelta(weeks=n) for n in range((last - first).days // 7 + 1)]
+        rows[pk] = {
+            start: ActivityWeek(
+                start=start,
+                cardio_target=targets["CARDIO_MINUTES"],
+                strength_target=targets["STRENGTH_SESSIONS"],
+            )
+            for start in starts
+        }
+    if not spans:
+        return {}
+    earliest = min(first for first, _ in spans.values())
+    latest = max(last for _, last in spans.values())
+
+    def week(pk: int, day: date) -> ActivityWeek | None:
+        first, last = spans[pk]
+        return rows[pk].get(week_start(day)) if first <= day <= last else None
+
+    activities = Activity.objects.filter(patient_id__in=spans, date__range=(earliest, latest))
+    for pk, day, kind, minutes in activities.values_list(
+        "patient_id", "date", "kind", "duration_minutes"
+    ):
+        if kind not in NOT_CARDIO and (w := week(pk, day)):
+            w.cardio_minutes += minutes
     done = ExerciseResult.objects.filter(
-        workout__patient=patient, workout__local_date__range=(first, today), skipped=False
+        workout__patient_id__in=spans,
+        workout__local_date__range=(earliest, latest),
+        skipped=False,
     )
     run = Q(dose_kind="duration", exercise__region="running")
     # A strength session is a day with strength work done: a run alone is cardio.
-    strength_days = done.exclude(run).order_by().values_list("workout__local_date", flat=True)
-    for day in strength_days.distinct():
-        week(day).strength_sessions += 1
-    for day, values in done.filter(run).values_list("workout__local_date", "set_values"):
-        week(day).cardio_minutes += sum(values)
-    return sorted(rows.values(), key=lambda w: w.start, reverse=True)
+    strength_days = (
+        done.exclude(run).order_by().values_list("workout__patient_id", "workout__local_date")
+    )
+    for pk, day in strength_days.distinct():
+        if w := week(pk, day):
+            w.strength_sessions += 1
+    for pk, day, values in done.filter(run).values_list(
+        "workout__patient_id", "workout__local_date", "set_values"
+    ):
+        if w := week(pk, day):
+            w.cardio_minutes += sum(values)
+    return {
+        pk: sorted(weeks.values(), key=lambda w: w.start, reverse=True)
+        for pk, weeks in rows.items()
+    }

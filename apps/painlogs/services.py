@@ -16,6 +16,7 @@ from apps.common.signals import status_stale
 from apps.common.timezones import local_date
 from apps.patients.models import Patient
 from apps.programs.models import PrescribedExercise, Program
+from apps.programs.selectors import bands_in_force
 
 from .models import Activity, ExerciseResult, IdempotentRequest, Workout
 from .rules import followup_opens_at, traffic_light
@@ -235,14 +236,6 @@ def followup_record(
     return workout
 
 
-def _bands_for(patient: Patient) -> tuple[int, int]:
-    program = Program.objects.filter(patient=patient, status=Program.Status.ACTIVE).first()
-    if program:
-        return program.pain_ceiling, program.green_max
-    defaults = settings.GREENLIGHT
-    return defaults["DEFAULT_PAIN_CEILING"], defaults["DEFAULT_GREEN_MAX"]
-
-
 @transaction.atomic
 def activity_log(
     *,
@@ -258,7 +251,7 @@ def activity_log(
     patient = _patient_of(user)
     today = local_date(now or timezone.now(), user.timezone)
     require(date <= today, "An activity can't be logged for a future date.", field="date")
-    ceiling, green_max = _bands_for(patient)
+    green_max, ceiling = bands_in_force(patient)
     activity = Activity(
         patient=patient,
         kind=kind,
@@ -270,7 +263,9 @@ def activity_log(
         green_max=green_max,
     )
     activity.light = traffic_light(pain_during, None, ceiling=ceiling, green_max=green_max)
-    return model_validate_and_save(activity)
+    model_validate_and_save(activity)
+    status_stale([patient.pk], parts=frozenset({"activity"}))
+    return activity
 
 
 @transaction.atomic

@@ -2,9 +2,7 @@ from django.urls import path
 
 from . import views
 
-app_name = "painlogs"
 urlpatterns = [
-    path("today/", views.today, name="today"),
     path("workouts/<int:pk>/followup/", views.followup, name="followup"),
     path("history/", views.history, name="history"),
     path("activities/new/", views.activity_new, name="activity_new"),

@@ -1,21 +1,16 @@
-from datetime import timedelta
-
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from apps.audit.services import access_note
-from apps.care.selectors import cards_unread, next_visit
 from apps.common.decorators import patient_required
 from apps.common.forms import form_submit
-from apps.programs.selectors import active_program, recent_changes
+from apps.programs.selectors import bands_in_force
 
-from .forms import ActivityForm, FollowupForm, SorenessForm, WorkoutLogForm
+from .forms import ActivityForm, FollowupForm, SorenessForm
 from .rules import followup_opens_at
 from .selectors import (
-    activities_awaiting_soreness,
     activities_for,
-    followups_pending,
     patient_today,
     weekly_activity,
     workouts_for,
@@ -26,7 +21,6 @@ from .services import (
     activity_log,
     activity_soreness_record,
     followup_record,
-    workout_log,
 )
 
 # Patients see what changed in their program, and why, for this many days.
@@ -40,52 +34,11 @@ LIGHT_WORDS = {
 
 
 @patient_required
-def today(request):
-    patient = request.user.patient_profile
-    access_note(request, [patient.pk])
-    now = timezone.now()
-    program = active_program(patient)
-    items = list(program.items.all()) if program else []
-    form = WorkoutLogForm(request.POST or None, items=items)
-    workout = form_submit(
-        request,
-        form,
-        lambda data: workout_log(user=request.user, results=form.results(), note=data["note"]),
-        rate_limit="writes",
-    )
-    if workout:
-        messages.success(
-            request,
-            f"Workout logged. {LIGHT_WORDS[workout.light]} We'll ask "
-            "how your hip feels in 24 hours.",
-        )
-        return redirect("painlogs:today")
-    local_today = patient_today(patient, now)
-    return render(
-        request,
-        "painlogs/today.html",
-        {
-            "patient": patient,
-            "program": program,
-            "form": form,
-            "blocks": form.blocks(),
-            "followups": followups_pending(patient, now),
-            "done_today": patient.workouts.filter(local_date=local_today),
-            "soreness_due": activities_awaiting_soreness(patient, local_today),
-            "today": local_today,
-            "changes": recent_changes(patient, since=now - timedelta(days=CHANGES_DAYS)),
-            "cards": cards_unread(patient),
-            "next_visit": next_visit(patient, today=local_today),
-            "this_week": weekly_activity(patient, today=local_today, weeks=1)[0],
-        },
-    )
-
-
-@patient_required
 def followup(request, pk):
     workout = get_object_or_404(workouts_for(request.user), pk=pk)
     access_note(request, [workout.patient_id])
-    form = FollowupForm(request.POST or None)
+    # the bands the session was judged under
+    form = FollowupForm(request.POST or None, bands=(workout.green_max, workout.pain_ceiling))
     rated = form_submit(
         request,
         form,
@@ -126,7 +79,8 @@ def history(request):
 
 @patient_required
 def activity_new(request):
-    form = ActivityForm(request.POST or None)
+    bands = bands_in_force(request.user.patient_profile)
+    form = ActivityForm(request.POST or None, bands=bands)
     activity = form_submit(
         request,
         form,
@@ -145,7 +99,7 @@ def activity_new(request):
 def activity_soreness(request, pk):
     activity = get_object_or_404(activities_for(request.user), pk=pk)
     access_note(request, [activity.patient_id])
-    form = SorenessForm(request.POST or None)
+    form = SorenessForm(request.POST or None, bands=(activity.green_max, activity.pain_ceiling))
     saved = form_submit(
         request,
         form,

@@ -49,6 +49,19 @@ def active_program(patient: Patient) -> Program | None:
     )
 
 
+def default_bands() -> tuple[int, int]:
+    """(green_max, ceiling) for a patient without an active program: the clinic-wide defaults."""
+    defaults = settings.GREENLIGHT
+    return defaults["DEFAULT_GREEN_MAX"], defaults["DEFAULT_PAIN_CEILING"]
+
+
+def bands_in_force(patient: Patient) -> tuple[int, int]:
+    """(green_max, ceiling): the active program's, else the defaults (the status stores the same,
+    apps/review/rules.py ``bands_in_force``)."""
+    program = Program.objects.filter(patient=patient, status=Program.Status.ACTIVE).first()
+    return (program.green_max, program.pain_ceiling) if program else default_bands()
+
+
 def program_history(patient: Patient) -> QuerySet[Program]:
     return Program.objects.filter(patient=patient).select_related("created_by")
 

@@ -1,6 +1,8 @@
 from django.db import models
 
 from apps.painlogs.rules import adherence as _adherence
+from apps.painlogs.rules import week_start
+from apps.painlogs.selectors import ActivityWeek
 
 from .rules import ATTENTION, Flare, Reason
 
@@ -38,6 +40,11 @@ class PatientStatus(models.Model):
     to_progress = models.JSONField(default=list)
     to_regress = models.JSONField(default=list)
     unread_messages = models.PositiveIntegerField(default=0)
+    # This week (Monday to today, the patient's zone) against the WHO targets in force.
+    cardio_minutes_week = models.PositiveIntegerField(default=0)
+    strength_sessions_week = models.PositiveIntegerField(default=0)
+    cardio_target = models.PositiveIntegerField(default=150)
+    strength_target = models.PositiveIntegerField(default=2)
     reasons = models.JSONField(default=list)
     needs_attention = models.BooleanField(default=False)
     rank = models.PositiveIntegerField(default=0)
@@ -62,6 +69,17 @@ class PatientStatus(models.Model):
     @property
     def attention_reasons(self) -> list[str]:
         return [r["text"] for r in self.reasons if r["kind"] in ATTENTION]
+
+    @property
+    def this_week(self) -> ActivityWeek:
+        """This week's activity as the activity widgets show it."""
+        return ActivityWeek(
+            start=week_start(self.local_date),
+            cardio_minutes=self.cardio_minutes_week,
+            strength_sessions=self.strength_sessions_week,
+            cardio_target=self.cardio_target,
+            strength_target=self.strength_target,
+        )
 
     @property
     def adherence_7(self) -> float | None:

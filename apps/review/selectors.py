@@ -4,8 +4,10 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.common.timezones import local_date
 from apps.patients.models import Patient
 from apps.patients.selectors import clinician_patients, patient_search, patients_for
 
@@ -35,10 +37,23 @@ def status_for(user: User, patient_id: int) -> PatientStatus | None:
 
 
 def statuses_of(patients: list[Patient]) -> dict[int, PatientStatus]:
-    """Patient id → status, for patients already scoped by the caller."""
+    """Patient id → status, for patients already scoped by the caller.
+
+    A row computed on an earlier day of the patient's own calendar is recomputed first (a new
+    week, a session become missed at their midnight), so a patient's own pages never show
+    yesterday's status while the scheduler's round is still to come.
+    """
     ids = [p.pk for p in patients]
     statuses_ensure(Patient.objects.filter(pk__in=ids))
-    return {s.patient_id: s for s in PatientStatus.objects.filter(patient_id__in=ids)}
+    rows = {s.patient_id: s for s in PatientStatus.objects.filter(patient_id__in=ids)}
+    now = timezone.now()
+    stale = [
+        p.pk for p in patients if rows[p.pk].local_date != local_date(now, p.user.timezone)
+    ]
+    if stale:
+        statuses_refresh(stale, now=now)
+        rows.update({s.patient_id: s for s in PatientStatus.objects.filter(patient_id__in=stale)})
+    return rows
 
 
 def patient_roster(user: User, *, query: str = "", attention: bool = False) -> QuerySet[Patient]:

@@ -19,10 +19,12 @@ from apps.care.models import Message, MessageReceipt
 from apps.common.signals import ALL_PARTS
 from apps.common.timezones import local_date
 from apps.painlogs.models import Workout
+from apps.painlogs.rules import week_start
+from apps.painlogs.selectors import ActivityWeek, activity_weeks
 from apps.patients.models import Patient
 from apps.programs.models import PrescribedExercise, Program
 from apps.programs.rules import Decision
-from apps.programs.selectors import suggestions_by_program
+from apps.programs.selectors import default_bands, suggestions_by_program
 
 from .models import PatientStatus
 from .rules import WINDOW_DAYS, ProgramFact, Status, WorkoutFact, status_build
@@ -57,6 +59,7 @@ def statuses_refresh(
     programs = _programs(ids)
     suggestions = _suggestions(programs, now) if "suggestions" in parts else None
     unread = _unread(ids) if "messages" in parts else None
+    weeks = _this_weeks(patients, now) if "activity" in parts else None
     rows = []
     for patient in patients:
         previous = getattr(patient, "status", None)
@@ -65,13 +68,15 @@ def statuses_refresh(
             today=local_date(now, patient.user.timezone),
             workouts=workouts[patient.pk],
             programs=[fact for fact, _ in programs[patient.pk]],
-            defaults=_default_bands(),
+            defaults=default_bands(),
             to_progress=_part(suggestions, patient.pk, 0, previous, "to_progress"),
             to_regress=_part(suggestions, patient.pk, 1, previous, "to_regress"),
             unread_messages=_unread_of(unread, patient.pk, previous),
             followup_hours=settings.GREENLIGHT["FOLLOWUP_AFTER_HOURS"],
         )
-        rows.append(_row(patient.pk, status, now))
+        row = _row(patient.pk, status, now)
+        _week_fill(row, weeks, patient.pk, previous)
+        rows.append(row)
     PatientStatus.objects.bulk_create(
         rows, update_conflicts=True, unique_fields=["patient"], update_fields=_FIELDS
     )
@@ -85,11 +90,6 @@ def statuses_refresh_all(*, now: datetime | None = None) -> int:
         statuses_refresh(ids[i : i + REFRESH_CHUNK], now=now)
         for i in range(0, len(ids), REFRESH_CHUNK)
     )
-
-
-def _default_bands() -> tuple[int, int]:
-    defaults = settings.GREENLIGHT
-    return defaults["DEFAULT_GREEN_MAX"], defaults["DEFAULT_PAIN_CEILING"]
 
 
 def _workouts(ids: list[int], now: datetime) -> dict[int, list[WorkoutFact]]:
@@ -170,6 +170,32 @@ def _unread(ids: list[int]) -> dict[int, int]:
     return counts
 
 
+def _this_weeks(patients: list[Patient], now: datetime) -> dict[int, list[ActivityWeek]]:
+    spans = {}
+    for patient in patients:
+        today = local_date(now, patient.user.timezone)
+        spans[patient.pk] = (week_start(today), today)
+    return activity_weeks(spans)
+
+
+def _week_fill(row: PatientStatus, weeks, patient_id: int, previous) -> None:
+    """This week's activity, recomputed or carried over."""
+    if weeks is None:
+        if (
+            previous is not None
+            and previous.local_date
+            and week_start(previous.local_date) == (week_start(row.local_date))
+        ):
+            row.cardio_minutes_week = previous.cardio_minutes_week
+            row.strength_sessions_week = previous.strength_sessions_week
+        return
+    (week,) = weeks[patient_id]
+    row.cardio_minutes_week, row.strength_sessions_week = (
+        week.cardio_minutes,
+        week.strength_sessions,
+    )
+
+
 def _unread_of(unread, patient_id: int, previous) -> int:
     if unread is None:
         return previous.unread_messages if previous else 0
@@ -204,6 +230,8 @@ def _row(patient_id: int, status: Status, now: datetime) -> PatientStatus:
         to_regress=status.to_regress,
         unread_messages=status.unread_messages,
         reasons=[{"kind": r.kind, "text": r.text, "weight": r.weight} for r in status.reasons],
+        cardio_target=settings.GREENLIGHT["WHO_WEEKLY"]["CARDIO_MINUTES"],
+        strength_target=settings.GREENLIGHT["WHO_WEEKLY"]["STRENGTH_SESSIONS"],
         needs_attention=status.needs_attention,
         rank=status.rank,
     )

@@ -7,6 +7,11 @@ urlpatterns = [
     path("triage/", views.triage, name="triage"),
 ]
 
+# Under the "painlogs" namespace (config/urls.py): the patient's Today, which reads their status.
+painlogs_pages = [
+    path("today/", views.today, name="today"),
+]
+
 # Under the "patients" namespace (config/urls.py): the roster, a patient's page and their trend.
 patient_pages = [
     path("", views.patient_list, name="list"),

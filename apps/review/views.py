@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,19 +9,27 @@ from django.utils import timezone
 from apps.audit.models import AccessGrant
 from apps.audit.services import access_note
 from apps.care.selectors import (
+    cards_unread,
     next_visit,
     patient_timeline,
     program_cards,
     thread_patients_for,
     unread_messages,
 )
-from apps.common.decorators import clinician_required
+from apps.common.decorators import clinician_required, patient_required
+from apps.common.forms import form_submit
+from apps.painlogs.forms import WorkoutLogForm
 from apps.painlogs.selectors import (
+    activities_awaiting_soreness,
+    followups_pending,
     pain_trend,
     patient_today,
     weekly_activity,
     workouts_with_results,
 )
+from apps.painlogs.services import workout_log
+from apps.painlogs.views import CHANGES_DAYS as PATIENT_CHANGES_DAYS
+from apps.painlogs.views import LIGHT_WORDS
 from apps.patients.forms import PatientSearchForm
 from apps.patients.selectors import clinic_directory, clinician_patients, patients_for
 from apps.programs.selectors import (
@@ -164,3 +173,49 @@ def _emergency_grant(user, patient):
     if not user.is_clinic_admin:
         return None
     return AccessGrant.objects.active().filter(user=user, patient=patient).first()
+
+
+@patient_required
+def today(request):
+    """The patient's page for the day: their program to log, and where they stand this week."""
+    patient = request.user.patient_profile
+    access_note(request, [patient.pk])
+    now = timezone.now()
+    status = statuses_of([patient])[patient.pk]
+    program = active_program(patient)
+    items = list(program.items.all()) if program else []
+    bands = (status.green_max, status.pain_ceiling)
+    form = WorkoutLogForm(request.POST or None, items=items, bands=bands)
+    workout = form_submit(
+        request,
+        form,
+        lambda data: workout_log(user=request.user, results=form.results(), note=data["note"]),
+        rate_limit="writes",
+    )
+    if workout:
+        messages.success(
+            request,
+            f"Workout logged. {LIGHT_WORDS[workout.light]} We'll ask "
+            "how your hip feels in 24 hours.",
+        )
+        return redirect("painlogs:today")
+    local_today = patient_today(patient, now)
+    return render(
+        request,
+        "painlogs/today.html",
+        {
+            "patient": patient,
+            "program": program,
+            "form": form,
+            "blocks": form.blocks(),
+            "followups": followups_pending(patient, now),
+            "done_today": patient.workouts.filter(local_date=local_today),
+            "soreness_due": activities_awaiting_soreness(patient, local_today),
+            "today": local_today,
+            "changes": recent_changes(patient, since=now - timedelta(days=PATIENT_CHANGES_DAYS)),
+            "cards": cards_unread(patient),
+            "next_visit": next_visit(patient, today=local_today),
+            "this_week": status.this_week,
+            "status": status,
+        },
+    )

@@ -167,6 +167,9 @@ class Command(BaseCommand):
     def handle(self, *args, patients, weeks, **options):
         try:
             with transaction.atomic():
+                if connection.vendor == "postgresql":
+                    with connection.cursor() as cursor:  # seeding takes longer than a request
+                        cursor.execute("SET LOCAL statement_timeout = 0")
                 self._run(patients, weeks)
                 raise Rollback
         except Rollback:
