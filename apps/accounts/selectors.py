@@ -31,7 +31,7 @@ def care_team_choices_for(user: User) -> QuerySet[User]:
     return clinicians_for(user).filter(is_active=True)
 
 
-def security_overview(user: User) -> dict:
+def security_overview(user: User) -> dict[str, object]:
     """What the Account security page shows: second factors, devices and API tokens."""
 
     authenticators = list(Authenticator.objects.filter(user=user))

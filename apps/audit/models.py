@@ -1,3 +1,6 @@
+from datetime import datetime
+from typing import Self
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -125,7 +128,7 @@ class AuditEvent(models.Model):
 
 
 class AccessGrantQuerySet(models.QuerySet):
-    def active(self, now=None):
+    def active(self, now: datetime | None = None) -> Self:
         return self.filter(expires_at__gt=now or timezone.now())
 
 

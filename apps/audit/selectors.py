@@ -1,5 +1,5 @@
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Collection
+from typing import Protocol
 
 from django.db import connection
 from django.db.models import BooleanField, QuerySet
@@ -10,6 +10,15 @@ from apps.patients.models import Patient
 from apps.patients.selectors import clinician_patients
 
 from .models import AccessGrant, AuditEvent
+
+
+class Trail(Protocol):
+    """What a trail source returns: rows the paginators can count and slice, newest first (a
+    queryset, or apps/history's ChangeTrail)."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, window: slice, /) -> Collection[object]: ...
 
 
 class TrailUnavailable(Exception):
@@ -52,15 +61,15 @@ def access_trail(patient: Patient) -> QuerySet[AuditEvent]:
 
 # Each kind of trail a patient's audit page can show, newest first; apps/history registers
 # "change" (the change history) with ``trail_source_register``.
-TRAIL_SOURCES: dict[str, Callable[[Patient], Any]] = {"access": access_trail}
+TRAIL_SOURCES: dict[str, Callable[[Patient], Trail]] = {"access": access_trail}
 TRAIL_KINDS = ["access", "change"]
 
 
-def trail_source_register(kind: str, source: Callable[[Patient], Any]) -> None:
+def trail_source_register(kind: str, source: Callable[[Patient], Trail]) -> None:
     TRAIL_SOURCES[kind] = source
 
 
-def patient_audit_trail(patient: Patient, *, kind: str = "access") -> QuerySet:
+def patient_audit_trail(patient: Patient, *, kind: str = "access") -> Trail:
     """Newest first. The caller found ``patient`` through ``audit_patients_for``."""
     if kind not in TRAIL_SOURCES:
         raise TrailUnavailable(f"The {kind} history is not available yet.")

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import QuerySet
 from pghistory.models import Events
 
 from apps.accounts.models import User
@@ -49,7 +50,9 @@ class ChangeTrail:
     """
 
     def __init__(self, patient: Patient):
-        self.events = Events.objects.references(patient).order_by("-pgh_created_at", "-pgh_id")
+        self.events: QuerySet[Events] = Events.objects.references(patient).order_by(
+            "-pgh_created_at", "-pgh_id"
+        )
 
     def count(self) -> int:
         return self.events.count()

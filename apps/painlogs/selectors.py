@@ -72,7 +72,7 @@ def activities_awaiting_soreness(patient: Patient, today: date) -> QuerySet[Acti
     )
 
 
-def pain_trend(patient: Patient, *, since: date) -> list[dict]:
+def pain_trend(patient: Patient, *, since: date) -> list[dict[str, object]]:
     """Chart points: pain during and 24 h after per workout, oldest first, with its light."""
     rows = (
         Workout.objects.filter(patient=patient, local_date__gte=since)
@@ -91,7 +91,7 @@ def pain_trend(patient: Patient, *, since: date) -> list[dict]:
     ]
 
 
-def _program_days_in(program: Program, start: date, end: date, today_tz) -> int:
+def _program_days_in(program: Program, start: date, end: date, today_tz: str) -> int:
     last = local_date(program.ended_at, today_tz) if program.ended_at else end
     first, last = max(program.start_date, start), min(last, end)
     return max(0, (last - first).days + 1)
@@ -106,7 +106,9 @@ def sessions_prescribed(programs: list[Program], first: date, last: date, tz_nam
     )
 
 
-def pain_trend_buckets(patient: Patient, *, start: date, end: date, bucket: str) -> list[dict]:
+def pain_trend_buckets(
+    patient: Patient, *, start: date, end: date, bucket: str
+) -> list[dict[str, object]]:
     """Pain and adherence per day or ISO week, aggregated by the database.
 
     Each bucket: mean and max pain during and 24 h after, sessions done (days with a workout)
@@ -140,11 +142,11 @@ def pain_trend_buckets(patient: Patient, *, start: date, end: date, bucket: str)
     return result
 
 
-def _as_date(value) -> date:
+def _as_date(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
-def _rounded(row: Mapping[str, Any]) -> dict:
+def _rounded(row: Mapping[str, Any]) -> dict[str, object]:
     # PostgreSQL averages integers as Decimal, SQLite as float: one shape for the API.
     return {k: round(float(v), 2) if isinstance(v, float | Decimal) else v for k, v in row.items()}
 

@@ -1,5 +1,5 @@
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Max, Prefetch, QuerySet
@@ -84,7 +84,7 @@ def progression_thresholds(program: Program) -> Thresholds:
 SESSION_WINDOW_DAYS = 42
 
 
-def items_sessions(programs: list[Program], *, now) -> dict[int, list[Session]]:
+def items_sessions(programs: list[Program], *, now: datetime) -> dict[int, list[Session]]:
     """Every prescribed exercise's sessions at its current level, oldest first.
 
     Two queries for any number of programs. Only sessions since the item's last level change
@@ -179,11 +179,13 @@ def _neighbours(item: PrescribedExercise, clinic_id: int, levels: Levels) -> tup
 EVIDENCE_SESSIONS = 3
 
 
-def suggestions_by_program(programs: list[Program], *, now=None) -> dict[int, list]:
+def suggestions_by_program(
+    programs: list[Program], *, now: datetime | None = None
+) -> dict[int, list[tuple[PrescribedExercise, Suggestion]]]:
     """Program id → [(prescribed exercise, suggestion)], for many programs in four queries."""
     sessions = items_sessions(programs, now=now or timezone.now())
     clinics, levels = _levels(programs)
-    result: dict[int, list] = {}
+    result: dict[int, list[tuple[PrescribedExercise, Suggestion]]] = {}
     for program in programs:
         rows = []
         for item in program.items.all():
@@ -209,13 +211,13 @@ def suggestions_by_program(programs: list[Program], *, now=None) -> dict[int, li
 
 
 def program_suggestions(
-    program: Program, *, now=None
+    program: Program, *, now: datetime | None = None
 ) -> list[tuple[PrescribedExercise, Suggestion]]:
     """The rule's decision for every exercise of the program, with its reason."""
     return suggestions_by_program([program], now=now)[program.pk]
 
 
-def recent_changes(patient: Patient, *, since) -> QuerySet[ProgressionChange]:
+def recent_changes(patient: Patient, *, since: datetime) -> QuerySet[ProgressionChange]:
     return ProgressionChange.objects.filter(
         prescribed__program__patient=patient, changed_at__gte=since
     ).select_related("from_exercise", "to_exercise", "changed_by")

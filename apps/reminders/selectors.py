@@ -1,6 +1,6 @@
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import F, Max, Q, QuerySet
@@ -49,7 +49,7 @@ def notification_groups(user: User, *, limit: int = 200) -> list[NotificationGro
         and (workout_id := _workout_id(n)) is not None
     }
     workouts = Workout.objects.in_bulk(alerts) if alerts else {}
-    groups: dict[tuple, list[Notification]] = {}
+    groups: dict[tuple[str, int | None, str], list[Notification]] = {}
     for n in rows:
         groups.setdefault((n.kind, n.patient_id, n.link), []).append(n)
     result = []
@@ -165,7 +165,7 @@ def last_workout_days() -> dict[int, object]:
     return {row["patient_id"]: row["last"] for row in rows}
 
 
-def workout_days_since(day) -> set[tuple[int, object]]:
+def workout_days_since(day: date) -> set[tuple[int, object]]:
     """(patient id, local date) of every workout from ``day`` on: one query for all patients."""
     return set(Workout.objects.filter(local_date__gte=day).values_list("patient_id", "local_date"))
 

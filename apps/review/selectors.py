@@ -85,7 +85,7 @@ def triage_patients(user: User, filters: TriageFilter) -> QuerySet[Patient]:
     return patients.select_related("status").order_by("-status__rank", "user__full_name", "pk")
 
 
-def triage_page(user: User, filters: TriageFilter, *, page: int | str = 1) -> Page:
+def triage_page(user: User, filters: TriageFilter, *, page: int | str = 1) -> Page[Patient]:
     """One page of triage: two queries (the count and the rows) whatever the practice's size."""
     return Paginator(triage_patients(user, filters), TRIAGE_PAGE_SIZE).get_page(page)
 
