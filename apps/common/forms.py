@@ -43,7 +43,7 @@ class PainBandsMixin:
     fields: dict[str, forms.Field]
 
     def __init__(self, *args: Any, bands: tuple[int, int] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         self.bands = bands
         self.pain_bands_apply()
 
