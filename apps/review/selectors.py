@@ -47,9 +47,7 @@ def statuses_of(patients: list[Patient]) -> dict[int, PatientStatus]:
     statuses_ensure(Patient.objects.filter(pk__in=ids))
     rows = {s.patient_id: s for s in PatientStatus.objects.filter(patient_id__in=ids)}
     now = timezone.now()
-    stale = [
-        p.pk for p in patients if rows[p.pk].local_date != local_date(now, p.user.timezone)
-    ]
+    stale = [p.pk for p in patients if rows[p.pk].local_date != local_date(now, p.user.timezone)]
     if stale:
         statuses_refresh(stale, now=now)
         rows.update({s.patient_id: s for s in PatientStatus.objects.filter(patient_id__in=stale)})
