@@ -21,6 +21,15 @@ def followup_is_open(performed_at: datetime, now: datetime, *, hours: int = 24) 
     return now >= followup_opens_at(performed_at, hours=hours)
 
 
+# Mean pain is shown and served to one decimal: the scale itself is whole numbers.
+PAIN_MEAN_DECIMALS = 1
+
+
+def pain_mean(values: list[int] | list[float]) -> float | None:
+    """The mean of pain ratings, rounded as every view shows it; None without ratings."""
+    return round(sum(values) / len(values), PAIN_MEAN_DECIMALS) if values else None
+
+
 def adherence(done: int, prescribed: int) -> float | None:
     """Share of prescribed sessions done, capped at 100 %; None when nothing was prescribed."""
     if prescribed <= 0:

@@ -15,7 +15,7 @@ from apps.patients.selectors import patients_for
 from apps.programs.models import Program
 
 from .models import Activity, ExerciseResult, Workout
-from .rules import followup_opens_at, prescribed_sessions, week_start
+from .rules import PAIN_MEAN_DECIMALS, followup_opens_at, prescribed_sessions, week_start
 
 FOLLOWUP_HOURS = settings.GREENLIGHT["FOLLOWUP_AFTER_HOURS"]
 # A 24-hour rating left this long is no longer asked for: memory of the day has faded.
@@ -147,8 +147,12 @@ def _as_date(value: date | datetime) -> date:
 
 
 def _rounded(row: Mapping[str, Any]) -> dict[str, object]:
-    # PostgreSQL averages integers as Decimal, SQLite as float: one shape for the API.
-    return {k: round(float(v), 2) if isinstance(v, float | Decimal) else v for k, v in row.items()}
+    # PostgreSQL averages integers as Decimal, SQLite as float: one shape for the API, rounded
+    # as the HTML trend rounds (painlogs.rules.pain_mean).
+    return {
+        k: round(float(v), PAIN_MEAN_DECIMALS) if isinstance(v, float | Decimal) else v
+        for k, v in row.items()
+    }
 
 
 @dataclass

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from apps.common.timezones import local_date
 from apps.exercises.models import DoseKind, Region
 from apps.painlogs.models import Activity, ExerciseResult, Workout
-from apps.painlogs.rules import adherence, week_start
+from apps.painlogs.rules import adherence, pain_mean, week_start
 from apps.painlogs.selectors import sessions_prescribed
 from apps.patients.models import Patient
 from apps.programs.models import Program, ProgressionChange
@@ -90,15 +90,11 @@ def _pain_and_sessions(patient: Patient, rows: dict, first: date, last: date) ->
     for start, (week_during, week_after, days) in ratings.items():
         week = rows[start]
         week.sessions = len(days)
-        week.during_mean, week.during_max = _mean(week_during), max(week_during)
-        week.after_mean, week.after_max = _mean(week_after), max(week_after, default=None)
+        week.during_mean, week.during_max = pain_mean(week_during), max(week_during)
+        week.after_mean, week.after_max = pain_mean(week_after), max(week_after, default=None)
     programs = list(Program.objects.filter(patient=patient, start_date__lte=last))
     for week in rows.values():
         week.prescribed = sessions_prescribed(programs, week.start, week.end, patient.user.timezone)
-
-
-def _mean(values: list[int]) -> float | None:
-    return round(sum(values) / len(values), 1) if values else None
 
 
 def _volume(patient: Patient, rows: dict, first: date, last: date) -> None:

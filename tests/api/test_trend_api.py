@@ -98,3 +98,21 @@ def test_trend_without_dates_covers_the_last_12_weeks(clinician, patient, progra
     WorkoutFactory(patient=patient, performed_at=datetime.now(UTC) - timedelta(days=2))
     weeks = as_user(clinician).get(f"/api/v1/patients/{patient.pk}/trend/").json()
     assert sum(w["sessions"] for w in weeks) == 1
+
+
+def test_the_api_and_the_weekly_trend_page_give_the_same_week(clinician, two_weeks):
+    """One rounding and one adherence count: the API's week is the page's week."""
+    from apps.review.trend import weekly_trend
+
+    moment = datetime(2026, 11, 6, 18, tzinfo=UTC)
+    WorkoutFactory(patient=two_weeks, performed_at=moment, local_date=moment.date(), pain_during=3)
+    api = as_user(clinician).get(
+        f"/api/v1/patients/{two_weeks.pk}/trend/?from=2026-11-02&to=2026-11-08&bucket=week"
+    )
+    (served,) = api.json()
+    page_weeks = weekly_trend(two_weeks, today=date(2026, 11, 8), weeks=1)
+    (shown,) = page_weeks
+
+    assert served["during_mean"] == shown.during_mean == 2.2  # (2 + 3 + 1 + 3) / 4
+    assert served["after_mean"] == shown.after_mean == 3.0
+    assert (served["sessions"], served["prescribed"]) == (shown.sessions, shown.prescribed)
