@@ -1,5 +1,6 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from allauth.usersessions.models import UserSession
 from django.conf import settings
@@ -17,6 +18,7 @@ from knox.models import AuthToken
 from apps.audit.services import auth_event_record
 from apps.common.services import model_validate_and_save, require
 from apps.common.timezones import validate_timezone
+from apps.patients.models import Patient
 from apps.reminders.models import Job
 from apps.reminders.services import jobs_create
 
@@ -40,7 +42,9 @@ def password_reset_link(user: User) -> str:
     return _one_time_link("accounts:password_reset_confirm", user)
 
 
-def user_invitation_queue(*, user: User, invited_by: User | None, patient=None) -> None:
+def user_invitation_queue(
+    *, user: User, invited_by: User | None, patient: Patient | None = None
+) -> None:
     """Owe the invitation email: a row in the caller's transaction, sent by a worker.
 
     ``invited_by`` is None for a clinic's first admin; ``patient`` is the invitee's profile, so
@@ -200,14 +204,16 @@ def _clinic_onboard_again(*, admin: User, name: str) -> ClinicOnboarding:
 
 def user_tokens_revoke(*, user: User) -> int:
     """Delete every API token of the user: each client must sign in again."""
+    deleted: int  # knox ships no types
     deleted, _ = AuthToken.objects.filter(user=user).delete()
     if deleted:
         auth_event_record(action="token_revoked", user=user)
     return deleted
 
 
-def tokens_expired_delete(*, now=None) -> int:
+def tokens_expired_delete(*, now: datetime | None = None) -> int:
     """API tokens past their expiry, for every user (apps/accounts/auth.py leaves them)."""
+    deleted: int  # knox ships no types
     deleted, _ = AuthToken.objects.filter(expiry__lt=now or timezone.now()).delete()
     return deleted
 

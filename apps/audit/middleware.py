@@ -1,3 +1,7 @@
+from typing import cast
+
+from apps.accounts.models import User
+
 from .services import (
     access_event,
     access_noted,
@@ -29,7 +33,10 @@ class AuditMiddleware:
         if noted and signed_in and response.status_code < 400:
             events.append(
                 access_event(
-                    request=request, user=user, patient_ids=noted, status_code=response.status_code
+                    request=request,
+                    user=cast(User, user),  # signed in
+                    patient_ids=noted,
+                    status_code=response.status_code,
                 )
             )
         elif response.status_code == 403:

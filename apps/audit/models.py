@@ -1,5 +1,5 @@
 from datetime import datetime
-from typing import Self
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -114,7 +114,7 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.kind}:{self.action} by {self.user_id} at {self.at:%Y-%m-%d %H:%M}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AppendOnlyError("Audit rows cannot be changed.")
         super().save(*args, **kwargs)
@@ -161,7 +161,7 @@ class AccessGrant(models.Model):
     def __str__(self) -> str:
         return f"{self.user_id} on patient {self.patient_id} until {self.expires_at:%Y-%m-%d %H:%M}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AppendOnlyError("An emergency access grant cannot be changed.")
         super().save(*args, **kwargs)

@@ -1,14 +1,18 @@
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import TypedDict, cast
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.request import Request
 
+from apps.accounts.models import User
 from apps.common.api import is_api_request
 from apps.common.services import require
+from apps.patients.models import Patient
 
 from .models import AccessGrant, AuditEvent
 
@@ -18,11 +22,19 @@ NOTED_ATTR = "_greenlight_audit_patients"
 PENDING_ATTR = "_greenlight_audit_pending"
 
 
-def _django_request(request) -> HttpRequest:
-    return getattr(request, "_request", request)
+class Where(TypedDict, total=False):
+    """Where an event happened: the route, method and channel of its request, if any."""
+
+    route: str
+    method: str
+    channel: str
 
 
-def access_note(request, patient_ids: Iterable[int]) -> None:
+def _django_request(request: HttpRequest | Request) -> HttpRequest:
+    return cast(HttpRequest, getattr(request, "_request", request))
+
+
+def access_note(request: HttpRequest | Request, patient_ids: Iterable[int]) -> None:
     """Mark patients whose data this response shows; the middleware writes one row for all."""
     request = _django_request(request)
     noted = getattr(request, NOTED_ATTR, None)
@@ -32,11 +44,11 @@ def access_note(request, patient_ids: Iterable[int]) -> None:
     noted.update(int(pk) for pk in patient_ids)
 
 
-def access_noted(request) -> set[int]:
-    return getattr(_django_request(request), NOTED_ATTR, set())
+def access_noted(request: HttpRequest | Request) -> set[int]:
+    return cast(set[int], getattr(_django_request(request), NOTED_ATTR, set()))
 
 
-def _where(request) -> dict:
+def _where(request: HttpRequest | None) -> Where:
     if request is None:
         return {}
     match = getattr(request, "resolver_match", None)
@@ -47,7 +59,9 @@ def _where(request) -> dict:
     }
 
 
-def access_event(*, request, user, patient_ids: Iterable[int], status_code: int) -> AuditEvent:
+def access_event(
+    *, request: HttpRequest, user: User, patient_ids: Iterable[int], status_code: int
+) -> AuditEvent:
     return AuditEvent(
         kind=AuditEvent.Kind.ACCESS,
         action="view",
@@ -59,7 +73,12 @@ def access_event(*, request, user, patient_ids: Iterable[int], status_code: int)
 
 
 def auth_event_record(
-    *, action: str, request=None, user=None, account_key: str = "", status_code=None
+    *,
+    action: str,
+    request: HttpRequest | Request | None = None,
+    user: User | None = None,
+    account_key: str = "",
+    status_code: int | None = None,
 ) -> AuditEvent:
     """An authentication or authorisation event. Callers pass ids and hashes, never secrets.
 
@@ -83,11 +102,11 @@ def auth_event_record(
     return event
 
 
-def audit_pending_start(request) -> None:
+def audit_pending_start(request: HttpRequest) -> None:
     setattr(request, PENDING_ATTR, [])
 
 
-def audit_pending_write(request, events: list[AuditEvent]) -> None:
+def audit_pending_write(request: HttpRequest, events: list[AuditEvent]) -> None:
     """Everything the request logged, in one INSERT."""
     pending = getattr(request, PENDING_ATTR, []) + events
     if pending:
@@ -115,7 +134,9 @@ REASON_MIN_LENGTH = 10
 
 
 @transaction.atomic
-def emergency_access_open(*, admin, patient, reason: str, request=None) -> tuple[AccessGrant, bool]:
+def emergency_access_open(
+    *, admin: User, patient: Patient, reason: str, request: HttpRequest | Request | None = None
+) -> tuple[AccessGrant, bool]:
     """Break-glass: open ``patient``'s record to a clinic admin for ``BREAK_GLASS_MINUTES``.
 
     The admin states why. The grant is logged (an access row naming the patient) and each

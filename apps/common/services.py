@@ -1,8 +1,12 @@
+from typing import TypeVar
+
 from django.core.exceptions import ValidationError
 from django.db import models
 
+M = TypeVar("M", bound=models.Model)
 
-def model_validate_and_save(instance: models.Model, *, exclude: list[str] | None = None):
+
+def model_validate_and_save(instance: M, *, exclude: list[str] | None = None) -> M:
     """``full_clean`` then save: every service write goes through the model's own validation."""
     instance.full_clean(exclude=exclude)
     instance.save()

@@ -1,5 +1,5 @@
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import cast
 
 from django.conf import settings
@@ -52,7 +52,7 @@ class ItemInput:
         )
 
 
-def prescription_caution_check(*, exercise: Exercise, patient: Patient, acknowledged: bool):
+def prescription_caution_check(*, exercise: Exercise, patient: Patient, acknowledged: bool) -> None:
     """An exercise whose caution conflicts with the condition needs the clinician's explicit ok."""
     conflicts = caution_conflicts(exercise, patient.condition)
     if conflicts and not acknowledged:
@@ -93,7 +93,7 @@ def _item_build(*, program: Program, item: ItemInput, order: int) -> PrescribedE
 
 
 def target_step_rate_default(baseline: int) -> int:
-    increase = settings.GREENLIGHT["STEP_RATE_INCREASE_PERCENT"]
+    increase: int = settings.GREENLIGHT["STEP_RATE_INCREASE_PERCENT"]
     return min(250, round(baseline * (100 + increase) / 100))
 
 
@@ -136,7 +136,7 @@ def _items_save(*, clinician: User, program: Program, items: list[ItemInput]) ->
     )
 
 
-def _program_fields_set(program: Program, fields: dict) -> None:
+def _program_fields_set(program: Program, fields: dict[str, object]) -> None:
     for name, value in fields.items():
         setattr(program, name, value)
     # The cross-field rules live here, once: the form and the API show these same messages,
@@ -196,7 +196,7 @@ def program_assign(
 
 @transaction.atomic
 def program_update(
-    *, clinician: User, program: Program, items: list[ItemInput], **fields
+    *, clinician: User, program: Program, items: list[ItemInput], **fields: object
 ) -> Program:
     """Change doses or exercises. Past logs keep the prescription they were done under."""
     require(program.status == Program.Status.ACTIVE, "An ended program can't be edited.")
@@ -239,7 +239,7 @@ def prescription_level_change(
     reason: str,
     by: User | None = None,
     automatic: bool = False,
-    now=None,
+    now: datetime | None = None,
 ) -> ProgressionChange:
     """Move one level along the progression; the dose resets to the new level's defaults."""
     item = (
@@ -281,7 +281,7 @@ def prescription_level_change(
 
 @transaction.atomic
 def prescription_dose_reduce(
-    *, item: PrescribedExercise, reason: str, by: User | None = None, now=None
+    *, item: PrescribedExercise, reason: str, by: User | None = None, now: datetime | None = None
 ) -> ProgressionChange:
     """A step easier on the same exercise (a set fewer, or less of each): recorded like a level
     change, the old and new dose first in its reason."""
@@ -310,7 +310,11 @@ def prescription_dose_reduce(
 
 
 def suggestion_apply(
-    *, clinician: User, item: PrescribedExercise, expected: str | None = None, now=None
+    *,
+    clinician: User,
+    item: PrescribedExercise,
+    expected: str | None = None,
+    now: datetime | None = None,
 ) -> ProgressionChange:
     """The clinician's one click on a pending suggestion. ``expected`` is the decision they
     saw: if a session logged since has changed it, nothing is applied."""
@@ -345,7 +349,9 @@ def auto_progression_check(*, patient_id: int) -> int:
     return len(changes)
 
 
-def auto_progression_run(*, patient: Patient, now=None) -> list[ProgressionChange]:
+def auto_progression_run(
+    *, patient: Patient, now: datetime | None = None
+) -> list[ProgressionChange]:
     """For an opted-in patient, apply every “ready to progress” itself (never a regression).
 
     Runs after each log; it applies once per qualifying pair of sessions because the sessions

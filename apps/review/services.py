@@ -37,7 +37,9 @@ _ITEMS = Prefetch(
 )
 
 
-def status_on_stale(sender, *, patient_ids: list[int], parts: frozenset[str], **kwargs) -> None:
+def status_on_stale(
+    sender: object, *, patient_ids: list[int], parts: frozenset[str], **kwargs: object
+) -> None:
     statuses_refresh(patient_ids, parts=parts)
 
 
@@ -132,7 +134,9 @@ def _programs(ids: list[int]) -> dict[int, list[tuple[ProgramFact, Program]]]:
     return result
 
 
-def _suggestions(programs, now: datetime) -> dict[int, tuple[list[str], list[str]]]:
+def _suggestions(
+    programs: dict[int, list[tuple[ProgramFact, Program]]], now: datetime
+) -> dict[int, tuple[list[str], list[str]]]:
     """Patient id → (exercises the rule would progress, exercises it would make easier)."""
     active = [p for rows in programs.values() for fact, p in rows if fact.active]
     result: dict[int, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
@@ -150,7 +154,13 @@ def _suggestions(programs, now: datetime) -> dict[int, tuple[list[str], list[str
     return result
 
 
-def _part(suggestions, patient_id: int, index: int, previous, name: str) -> list[str]:
+def _part(
+    suggestions: dict[int, tuple[list[str], list[str]]] | None,
+    patient_id: int,
+    index: int,
+    previous: PatientStatus | None,
+    name: str,
+) -> list[str]:
     if suggestions is None:  # not recomputed: carried over
         return list(getattr(previous, name, None) or [])
     return suggestions.get(patient_id, ([], []))[index]
@@ -178,7 +188,12 @@ def _this_weeks(patients: list[Patient], now: datetime) -> dict[int, list[Activi
     return activity_weeks(spans)
 
 
-def _week_fill(row: PatientStatus, weeks, patient_id: int, previous) -> None:
+def _week_fill(
+    row: PatientStatus,
+    weeks: dict[int, list[ActivityWeek]] | None,
+    patient_id: int,
+    previous: PatientStatus | None,
+) -> None:
     """This week's activity, recomputed or carried over."""
     if weeks is None:
         if (
@@ -196,7 +211,9 @@ def _week_fill(row: PatientStatus, weeks, patient_id: int, previous) -> None:
     )
 
 
-def _unread_of(unread, patient_id: int, previous) -> int:
+def _unread_of(
+    unread: dict[int, int] | None, patient_id: int, previous: PatientStatus | None
+) -> int:
     if unread is None:
         return previous.unread_messages if previous else 0
     return unread.get(patient_id, 0)

@@ -6,6 +6,7 @@ from datetime import datetime
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.programs.models import ProgressionChange
 from apps.review.models import PatientStatus
 from apps.review.rules import alert_reasons
 from apps.review.services import statuses_refresh
@@ -49,7 +50,7 @@ def clinician_alert_check(*, workout_id: int, now: datetime | None = None) -> in
     return created
 
 
-def program_change_notify(*, change) -> int:
+def program_change_notify(*, change: ProgressionChange) -> int:
     """Tell the patient and the care team that a program moved a level, once per change."""
     patient = change.prescribed.program.patient
     recipients = [(patient.user, "Your exercise program has changed", reverse("painlogs:today"))]

@@ -14,6 +14,7 @@ import socket
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Self
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -22,7 +23,9 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from apps.accounts.models import User
 from apps.common.services import require
+from apps.patients.models import Patient
 
 from .. import selectors
 from ..models import Notification
@@ -116,14 +119,14 @@ class SmtpSession:
     any other error drops it, so the next message starts on a fresh connection.
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.backend = get_connection()
         self.opened = False
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def send(self, message: EmailMultiAlternatives) -> None:
@@ -276,7 +279,7 @@ def _defer(pks: list[int]) -> None:
 
 
 @transaction.atomic
-def notification_resend(*, user, notification: Notification) -> None:
+def notification_resend(*, user: User, notification: Notification) -> None:
     """Try a failed email again, with a fresh set of attempts (care team, clinic admin, or own)."""
     require(
         selectors.failed_emails_for(user).filter(pk=notification.pk).exists(),
@@ -294,13 +297,19 @@ def notification_resend(*, user, notification: Notification) -> None:
     outbox_publish_on_commit(notification_ids=[notification.pk])
 
 
-def notification_mark_read(*, user, notification: Notification) -> None:
+def notification_mark_read(*, user: User, notification: Notification) -> None:
     if notification.recipient_id == user.pk and notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at", "updated_at"])
 
 
-def notifications_send(*, recipients: list[tuple], kind: str, occurrence: str, patient=None) -> int:
+def notifications_send(
+    *,
+    recipients: list[tuple[User, str, str]],
+    kind: str,
+    occurrence: str,
+    patient: Patient | None = None,
+) -> int:
     """One in-app notification per (user, title, link), each emailed once.
 
     The unique (recipient, kind, occurrence) row makes a second call a no-op, and the row is the

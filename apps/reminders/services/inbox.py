@@ -2,10 +2,12 @@
 
 from django.utils import timezone
 
+from apps.accounts.models import User
+
 from ..models import Notification
 
 
-def notification_group_mark_read(*, user, notification: Notification) -> int:
+def notification_group_mark_read(*, user: User, notification: Notification) -> int:
     """Opening a notification reads every unread one like it (same kind, patient and link)."""
     if notification.recipient_id != user.pk:
         return 0
@@ -20,7 +22,7 @@ def notification_group_mark_read(*, user, notification: Notification) -> int:
     return same.update(read_at=now, updated_at=now)
 
 
-def notifications_mark_all_read(*, user) -> int:
+def notifications_mark_all_read(*, user: User) -> int:
     now = timezone.now()
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=now, updated_at=now

@@ -10,6 +10,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.utils import timezone
 
+from apps.accounts.models import User
 from apps.common.services import require
 
 from .. import selectors
@@ -121,7 +122,7 @@ def _job_failure_record(job_id: int, error: Exception) -> None:
 
 
 @transaction.atomic
-def job_retry(*, user, job: Job) -> None:
+def job_retry(*, user: User, job: Job) -> None:
     """Run a failed check, or send a failed email, again with a fresh set of attempts: for
     those who may see it failed (``failed_jobs_for``)."""
     require(

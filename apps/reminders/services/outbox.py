@@ -9,9 +9,11 @@ are due, not held by a worker, and not handed to the broker in the last
 
 import logging
 import time
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from functools import partial
 
+from celery import Task
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -27,14 +29,16 @@ DONE_JOBS_KEPT = timedelta(days=7)
 _broker_paused_until = 0.0
 
 
-def outbox_publish_on_commit(*, notification_ids=(), job_ids=()) -> None:
+def outbox_publish_on_commit(
+    *, notification_ids: Collection[int] = (), job_ids: Collection[int] = ()
+) -> None:
     if notification_ids or job_ids:
         transaction.on_commit(
             partial(outbox_publish, notification_ids=list(notification_ids), job_ids=list(job_ids))
         )
 
 
-def outbox_publish(*, notification_ids=(), job_ids=()) -> int:
+def outbox_publish(*, notification_ids: Collection[int] = (), job_ids: Collection[int] = ()) -> int:
     """Wake workers for these rows; never raises for a broker error. Returns how many went.
 
     Emails go as one message per ``DELIVERY_EMAIL_BATCH`` ids, and every message of the call
@@ -46,7 +50,9 @@ def outbox_publish(*, notification_ids=(), job_ids=()) -> int:
 
     size = settings.GREENLIGHT["DELIVERY_EMAIL_BATCH"]
     ids = list(notification_ids)
-    messages = [(notification_emails_send, ids[i : i + size]) for i in range(0, len(ids), size)]
+    messages: list[tuple[Task[..., object], list[int] | int]] = [
+        (notification_emails_send, ids[i : i + size]) for i in range(0, len(ids), size)
+    ]
     messages += [(job_run, pk) for pk in job_ids]
     if not messages or time.monotonic() < _broker_paused_until:
         return 0
@@ -74,7 +80,7 @@ def outbox_publish(*, notification_ids=(), job_ids=()) -> int:
     return sent
 
 
-def _claimable(queryset: QuerySet) -> list[int]:
+def _claimable(queryset: QuerySet[Job] | QuerySet[Notification]) -> list[int]:
     """Up to a batch of due row ids, skipping rows another transaction holds (PostgreSQL)."""
     rows = queryset.select_for_update(skip_locked=True).values_list("pk", flat=True)
     return list(rows[: settings.GREENLIGHT["DELIVERY_BATCH"]])
