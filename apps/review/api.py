@@ -6,7 +6,7 @@ from django.utils import timezone as dj_timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -116,7 +116,7 @@ class TriageView(generics.GenericAPIView):
     )
     def get(self, request):
         if not request.user.is_clinician:
-            raise Http404("No triage here.")
+            raise PermissionDenied("Triage is for clinicians.")
         params = TriageQuerySerializer(
             data={
                 k: request.query_params[k]
@@ -127,7 +127,8 @@ class TriageView(generics.GenericAPIView):
         params.is_valid(raise_exception=True)
         clinician = params.validated_data.get("clinician")
         if clinician and not care_team_colleagues(request.user).filter(pk=clinician).exists():
-            raise ValidationError({"clinician": ["Pick a clinician of your clinic."]})
+            # Another clinic's clinician is not there for you: the same 404 as any unseen object.
+            raise Http404("No clinician of your clinic has this id.")
         filters = TriageFilter(show=params.validated_data["show"], clinician_id=clinician)
         patients = self.paginate_queryset(triage_patients(request.user, filters)) or []
         access_note(request, [p.pk for p in patients])

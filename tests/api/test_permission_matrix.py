@@ -56,8 +56,8 @@ EXPECTED = {
     ("PATCH", "/api/v1/patients/{id}/"): _statuses(401, 403, 404, 200, 404),
     ("GET", "/api/v1/patients/{id}/trend/"): READ_OWN,
     ("GET", "/api/v1/patients/{id}/status/"): READ_OWN,
-    # a clinician's own patients (none, for a stranger); not a patient's page at all
-    ("GET", "/api/v1/triage/"): _statuses(401, 404, 404, 200, 200),
+    # a clinician's own patients (none, for a stranger); a clinician's page, as in the browser
+    ("GET", "/api/v1/triage/"): _statuses(401, 403, 403, 200, 200),
     ("GET", "/api/v1/patients/{id}/export/"): READ_OWN,
     # who saw the record: the care team and clinic admins; the patient has /me/record-views/
     ("GET", "/api/v1/patients/{id}/audit/"): _statuses(401, 404, 404, 200, 404),
