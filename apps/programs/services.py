@@ -82,7 +82,12 @@ def _item_build(*, program: Program, item: ItemInput, order: int) -> PrescribedE
     row.rep_hold_seconds = (
         item.rep_hold_seconds if item.rep_hold_seconds is not None else default_hold
     )
-    row.notes, row.caution_acknowledged = item.notes, item.caution_acknowledged
+    # An acknowledgement is of a caution: where the exercise has none for this patient's
+    # condition there is nothing to acknowledge, whatever the form or the API sent.
+    row.notes = item.notes
+    row.caution_acknowledged = item.caution_acknowledged and bool(
+        caution_conflicts(exercise, program.patient.condition)
+    )
     require(
         row.target_low <= row.target_high,
         "The low end of the range must not exceed the high end.",

@@ -331,3 +331,28 @@ def test_a_clinician_of_another_clinic_cannot_end_the_program(other_clinic_clini
     program.refresh_from_db()
     assert program.status == Program.Status.ACTIVE
     assert program.ended_at is None
+
+
+def test_caution_acknowledged_is_kept_only_where_there_is_a_caution(clinician, patient):
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+
+    program = _assign(
+        clinician,
+        patient,
+        items=[
+            ItemInput(exercise=library_exercise(DEEP_SQUAT), caution_acknowledged=True),
+            # the form or an API client may send the tick for an exercise with no caution
+            ItemInput(
+                exercise=library_exercise("banded-bridge-knees-out"), caution_acknowledged=True
+            ),
+        ],
+    )
+
+    squat, bridge = program.items.order_by("order")
+    assert squat.caution_acknowledged is True
+    assert bridge.caution_acknowledged is False
+    page = client_for(clinician).get(reverse("patients:detail", args=[patient.pk])).content.decode()
+    assert page.count("Caution acknowledged") == 1
+    assert "Caution acknowledged: deep hip flexion" in page
