@@ -17,7 +17,11 @@ class PatientForm(forms.Form):
     )
     condition = forms.ChoiceField(choices=Condition.choices)
     diagnosis = forms.CharField(max_length=300, required=False, label="Diagnosis (free text)")
-    affected_side = forms.ChoiceField(choices=Side.choices)
+    # Nothing preselected: a side the clinician did not choose would be a wrong record.
+    affected_side = forms.ChoiceField(
+        choices=[("", "Choose the side"), *Side.choices],
+        error_messages={"required": "Choose the affected side."},
+    )
     timezone = forms.ChoiceField(
         choices=timezone_choices,
         label="Time zone",
