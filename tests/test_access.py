@@ -33,7 +33,11 @@ PATIENT_PAGES = [
     ("get", "patients:edit", "patient"),
     ("get", "programs:new", "patient"),
     ("get", "programs:edit", "program"),
-    ("post", "programs:end", "program"),
+    (
+        "get",
+        "programs:end",
+        "program",
+    ),  # the confirmation page; tests/programs/test_program_end.py ends
     ("get", "care:program_cards", "program"),
 ]
 PAGE_IDS = [name for _, name, _ in PATIENT_PAGES]

@@ -1,5 +1,6 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -104,8 +105,11 @@ def patient_timeline(patient: Patient, *, limit: int = 30) -> list[TimelineEntry
     """Visits, program changes and messages together, newest first (four queries)."""
     tz_name = patient.user.timezone
     entries = [_visit_entry(note, tz_name) for note in visit_notes(patient)[:limit]]
-    programs = Program.objects.filter(patient=patient).select_related("created_by")[:limit]
-    entries += [_program_entry(program) for program in programs]
+    programs = Program.objects.filter(patient=patient).select_related("created_by", "ended_by")
+    for program in programs[:limit]:
+        entries.append(_program_entry(program))
+        if program.ended_by_id and program.ended_at:
+            entries.append(_program_end_entry(program))
     changes = (
         ProgressionChange.objects.filter(prescribed__program__patient=patient)
         .select_related("from_exercise", "to_exercise", "changed_by")
@@ -127,6 +131,18 @@ def _visit_entry(note: VisitNote, tz_name: str) -> TimelineEntry:
         note.text,
         note,
         midday,
+    )
+
+
+def _program_end_entry(program: Program) -> TimelineEntry:
+    ended_at = cast(datetime, program.ended_at)
+    return TimelineEntry(
+        ended_at,
+        "program",
+        f"Program “{program.name}” ended by {program.ended_by}",
+        program.end_reason,
+        program,
+        ended_at,
     )
 
 

@@ -189,3 +189,14 @@ def exercise_defaults(exercises, condition: str) -> dict:
         }
         for e in exercises
     }
+
+
+class ProgramEndForm(forms.Form):
+    reason = forms.CharField(
+        max_length=300,
+        label="Why does this program end?",
+        help_text="The patient reads this on their Today page and both of you see it on the "
+        "timeline. For example: goals met, discharged; or paused while the hip is reassessed.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the program ends: the patient reads it."},
+    )

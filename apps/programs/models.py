@@ -41,6 +41,15 @@ class Program(TimeStampedModel):
         help_text="Highest pain that still counts as green; up to the ceiling is yellow.",
     )
     ended_at = models.DateTimeField(null=True, blank=True)
+    # Why a clinician ended it (a program replaced by a new one ends without a reason).
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    end_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-start_date", "-created_at"]

@@ -62,6 +62,17 @@ def bands_in_force(patient: Patient) -> tuple[int, int]:
     return (program.green_max, program.pain_ceiling) if program else default_bands()
 
 
+def last_ended_program(patient: Patient) -> Program | None:
+    """The program a clinician ended most recently, with its reason (for the patient's Today)."""
+    return (
+        Program.objects.filter(patient=patient, status=Program.Status.ENDED)
+        .exclude(end_reason="")
+        .select_related("ended_by")
+        .order_by("-ended_at")
+        .first()
+    )
+
+
 def program_history(patient: Patient) -> QuerySet[Program]:
     return Program.objects.filter(patient=patient).select_related("created_by")
 

@@ -213,13 +213,29 @@ def program_update(
     return program
 
 
+END_REASON_MAX = 300
+
+
 @transaction.atomic
-def program_end(*, clinician: User, program: Program) -> Program:
+def program_end(*, clinician: User, program: Program, reason: str) -> Program:
+    """End the patient's program, saying why: it shows on the timeline of both sides, and the
+    patient is told (in the app, and by an email that only links to it)."""
+    from apps.reminders.services import program_end_notify
+
     _require_care_team(clinician, program.patient_id)
     # Ending twice would rewrite the history's end date.
     require(program.status == Program.Status.ACTIVE, "This program has already ended.")
+    reason = reason.strip()
+    require(bool(reason), "Say why the program ends: the patient reads it.", field="reason")
+    require(
+        len(reason) <= END_REASON_MAX,
+        f"Keep the reason under {END_REASON_MAX} characters ({len(reason)} now).",
+        field="reason",
+    )
     program.status, program.ended_at = Program.Status.ENDED, timezone.now()
-    program.save(update_fields=["status", "ended_at", "updated_at"])
+    program.ended_by, program.end_reason = clinician, reason
+    program.save(update_fields=["status", "ended_at", "ended_by", "end_reason", "updated_at"])
+    program_end_notify(program=program)
     status_stale([program.patient_id])
     return program
 

@@ -9,11 +9,11 @@ from django.views.decorators.http import require_POST
 
 from apps.audit.services import access_note
 from apps.common.decorators import clinician_required
-from apps.common.forms import form_errors_from
+from apps.common.forms import form_errors_from, form_submit
 from apps.exercises.selectors import exercises_for
 from apps.patients.selectors import clinician_patients
 
-from .forms import ItemFormSet, ProgramForm, exercise_defaults
+from .forms import ItemFormSet, ProgramEndForm, ProgramForm, exercise_defaults
 from .models import PrescribedExercise, ProgressionChange
 from .selectors import active_program, editable_programs_for
 from .services import (
@@ -134,12 +134,19 @@ def program_edit(request, pk):
 
 
 @clinician_required
-@require_POST
 def program_stop(request, pk):
+    """Ending a program asks first, and for a reason the patient will read."""
     program = get_object_or_404(editable_programs_for(request.user).filter(status="active"), pk=pk)
-    program_end(clinician=request.user, program=program)
-    messages.success(request, f"“{program.name}” has ended and is kept in the history.")
-    return redirect("patients:detail", pk=program.patient_id)
+    access_note(request, [program.patient_id])
+    form = ProgramEndForm(request.POST or None)
+    if form_submit(
+        request,
+        form,
+        lambda data: program_end(clinician=request.user, program=program, reason=data["reason"]),
+    ):
+        messages.success(request, f"“{program.name}” has ended and is kept in the history.")
+        return redirect("patients:detail", pk=program.patient_id)
+    return render(request, "programs/end.html", {"form": form, "program": program})
 
 
 @clinician_required

@@ -34,6 +34,7 @@ from apps.patients.forms import PatientSearchForm
 from apps.patients.selectors import clinic_directory, clinician_patients, patients_for
 from apps.programs.selectors import (
     active_program,
+    last_ended_program,
     program_history,
     program_suggestions,
     recent_changes,
@@ -212,7 +213,13 @@ def today(request):
             "done_today": patient.workouts.filter(local_date=local_today),
             "soreness_due": activities_awaiting_soreness(patient, local_today),
             "today": local_today,
-            "changes": recent_changes(patient, since=now - timedelta(days=PATIENT_CHANGES_DAYS)),
+            # Only the current program's level changes: an ended one has nothing to celebrate.
+            "changes": recent_changes(
+                patient, since=now - timedelta(days=PATIENT_CHANGES_DAYS)
+            ).filter(prescribed__program=program)
+            if program
+            else [],
+            "ended": None if program else last_ended_program(patient),
             "cards": cards_unread(patient),
             "next_visit": next_visit(patient, today=local_today),
             "this_week": status.this_week,

@@ -96,6 +96,7 @@ def clinician_pages(patient, program) -> list[str]:
     """The clinician's main pages, for the checks every page must pass (CSP, accessibility)."""
     return [
         "/patients/triage/",
+        "/patients/triage/?show=all",
         "/patients/",
         f"/patients/{patient.pk}/",
         f"/patients/{patient.pk}/trend/",
@@ -105,6 +106,7 @@ def clinician_pages(patient, program) -> list[str]:
         f"/patients/{patient.pk}/notes/new/",
         f"/programs/{program.pk}/edit/",
         f"/programs/{program.pk}/cards/",
+        f"/programs/{program.pk}/end/",
         "/education/",
         "/library/",
         "/notifications/",

@@ -252,7 +252,9 @@ WRITES = {
         history.ProgramEvent,
         lambda f: (
             f.clinician,
-            lambda: programs.program_end(clinician=f.clinician, program=f.program),
+            lambda: programs.program_end(
+                clinician=f.clinician, program=f.program, reason="Goals met"
+            ),
         ),
     ),
     "programs.prescription_level_change": (

@@ -207,7 +207,7 @@ def test_a_negative_set_is_refused(patient, program):
 def test_logging_without_an_active_program_is_refused(clinician, patient, program):
     # given the clinician ended the patient's only program
     bridge, _ = _items(program)
-    program_end(clinician=clinician, program=program)
+    program_end(clinician=clinician, program=program, reason="Goals met")
 
     with pytest.raises(ValidationError) as error:
         workout_log(user=patient.user, results=[_did(bridge, [10, 10, 10], 1)])

@@ -283,7 +283,7 @@ def test_a_colleague_not_on_the_care_team_cannot_update_the_program(colleague, p
 
 
 def test_an_ended_program_cannot_be_edited(clinician, program):
-    program_end(clinician=clinician, program=program)
+    program_end(clinician=clinician, program=program, reason="Goals met")
     bridge, _ = program.items.order_by("order")
 
     with pytest.raises(ValidationError) as error:
@@ -299,7 +299,7 @@ def test_an_ended_program_cannot_be_edited(clinician, program):
 
 
 def test_ending_a_program_keeps_it_as_history(clinician, patient, program):
-    program_end(clinician=clinician, program=program)
+    program_end(clinician=clinician, program=program, reason="Goals met")
 
     program.refresh_from_db()
     assert program.status == Program.Status.ENDED
@@ -311,13 +311,13 @@ def test_ending_a_program_keeps_it_as_history(clinician, patient, program):
 def test_ending_an_ended_program_again_keeps_its_end_date(clinician, program):
     # given a program ended a month ago
     with time_machine.travel(timezone.now() - timedelta(days=30), tick=False):
-        program_end(clinician=clinician, program=program)
+        program_end(clinician=clinician, program=program, reason="Goals met")
     program.refresh_from_db()
     ended_at = program.ended_at
 
     # when it is ended again today (refused, or a no-op)
     with contextlib.suppress(ValidationError):
-        program_end(clinician=clinician, program=program)
+        program_end(clinician=clinician, program=program, reason="Goals met")
 
     # then the history still says when it really ended
     program.refresh_from_db()
@@ -326,7 +326,7 @@ def test_ending_an_ended_program_again_keeps_its_end_date(clinician, program):
 
 def test_a_clinician_of_another_clinic_cannot_end_the_program(other_clinic_clinician, program):
     with pytest.raises(ValidationError):
-        program_end(clinician=other_clinic_clinician, program=program)
+        program_end(clinician=other_clinic_clinician, program=program, reason="Goals met")
 
     program.refresh_from_db()
     assert program.status == Program.Status.ACTIVE

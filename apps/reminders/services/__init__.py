@@ -1,7 +1,7 @@
 """Reminders and notifications: the tick, delivery, alerts, the outbox and unsubscribing, one
 module each."""
 
-from .alerts import clinician_alert_check, program_change_notify
+from .alerts import clinician_alert_check, program_change_notify, program_end_notify
 from .delivery import (
     notification_email_deliver,
     notification_emails_deliver,
@@ -42,6 +42,7 @@ __all__ = [
     "outbox_publish",
     "outbox_settle",
     "program_change_notify",
+    "program_end_notify",
     "reminders_tick",
     "unsubscribe_headers",
     "unsubscribe_link_user",

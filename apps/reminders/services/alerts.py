@@ -6,7 +6,7 @@ from datetime import datetime
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.programs.models import ProgressionChange
+from apps.programs.models import Program, ProgressionChange
 from apps.review.models import PatientStatus
 from apps.review.rules import alert_reasons
 from apps.review.services import statuses_refresh
@@ -48,6 +48,18 @@ def clinician_alert_check(*, workout_id: int, now: datetime | None = None) -> in
     # Ids only: the reasons quote pain ratings, which belong in the record, not in logs.
     logger.info("Alert for workout %s: %s clinician emails queued", workout.pk, created)
     return created
+
+
+def program_end_notify(*, program: Program) -> int:
+    """Tell the patient their program ended (the reason is in the app, not in the email)."""
+    return notifications_send(
+        recipients=[
+            (program.patient.user, "Your exercise program has ended", reverse("painlogs:today"))
+        ],
+        kind=Notification.Kind.PROGRAM_CHANGE,
+        occurrence=f"end-{program.pk}",
+        patient=program.patient,
+    )
 
 
 def program_change_notify(*, change: ProgressionChange) -> int:
