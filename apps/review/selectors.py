@@ -1,6 +1,8 @@
 """Reading the stored status, scoped to who may see the patient (default deny)."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import overload
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
@@ -70,29 +72,81 @@ class TriageFilter:
     query: str = ""
 
 
-def triage_patients(user: User, filters: TriageFilter) -> QuerySet[Patient]:
-    """The clinician's patients with their status, most in need first."""
+class RankedPatients(Sequence[Patient]):
+    """Triage's patients, most in need first, as a paginator reads them.
+
+    The count is known before (one aggregate serves the tabs and the pages); a page is two narrow
+    queries: the ids of its rows in rank order, then those rows with their user and status. So
+    a page costs the same queries at any practice size, and the sort handles ids, not rows.
+    """
+
+    def __init__(self, ranked: QuerySet[Patient], count: int) -> None:
+        self.ranked, self._count = ranked, count
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> Patient: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Patient]: ...
+
+    def __getitem__(self, index: int | slice) -> Patient | list[Patient]:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        ids = list(self.ranked.values_list("pk", flat=True)[index])
+        rows = Patient.objects.select_related("user", "status").in_bulk(ids)
+        return [rows[pk] for pk in ids]
+
+
+def triage_counts(user: User) -> dict[str, int]:
+    """The clinician's patients: in all, needing attention, and without a status row yet (new
+    ones, or before the scheduler's first round after an upgrade: computed here)."""
     patients = clinician_patients(user)
-    statuses_ensure(patients)
+    counts = _counts(patients)
+    if counts["missing"]:
+        statuses_ensure(patients)
+        counts = _counts(patients)
+    return counts
+
+
+def _counts(patients: QuerySet[Patient]) -> dict[str, int]:
+    return patients.aggregate(
+        all=Count("pk"),
+        attention=Count("pk", filter=Q(status__needs_attention=True)),
+        missing=Count("pk", filter=Q(status__isnull=True)),
+    )
+
+
+def triage_patients(
+    user: User, filters: TriageFilter, counts: dict[str, int] | None = None
+) -> RankedPatients:
+    """The clinician's patients with their status, most in need first."""
+    counts = counts or triage_counts(user)
+    patients = clinician_patients(user)
     if filters.show == "attention":
         patients = patients.filter(status__needs_attention=True)
+    narrowed = bool(filters.clinician_id or filters.query)
     if filters.clinician_id:
         patients = patients.filter(care_team=filters.clinician_id)
     if filters.query:
         patients = patients.filter(user__full_name__icontains=filters.query)
-    return patients.select_related("status").order_by("-status__rank", "user__full_name", "pk")
-
-
-def triage_page(user: User, filters: TriageFilter, *, page: int | str = 1) -> Page[Patient]:
-    """One page of triage: two queries (the count and the rows) whatever the practice's size."""
-    return Paginator(triage_patients(user, filters), TRIAGE_PAGE_SIZE).get_page(page)
-
-
-def triage_counts(user: User) -> dict[str, int]:
-    """How many of the clinician's patients need attention, and in all (for the filter tabs)."""
-    return clinician_patients(user).aggregate(
-        all=Count("pk"), attention=Count("pk", filter=Q(status__needs_attention=True))
+    count = patients.count() if narrowed else counts[filters.show]
+    # Every listed patient has a row (triage_counts made the missing ones): an inner join, so
+    # the database can walk the rank index and stop after a page instead of sorting everyone.
+    ranked = patients.filter(status__isnull=False).order_by(
+        "-status__rank", "user__full_name", "pk"
     )
+    return RankedPatients(ranked, count)
+
+
+def triage_page(
+    user: User, filters: TriageFilter, *, page: int | str = 1, counts: dict[str, int] | None = None
+) -> Page[Patient]:
+    """One page of triage, in the same queries whatever the practice's size."""
+    ranked = triage_patients(user, filters, counts)
+    return Paginator(ranked, TRIAGE_PAGE_SIZE).get_page(page)
 
 
 def attention_counts(clinician_ids: list[int]) -> dict[int, int]:

@@ -68,7 +68,8 @@ def triage(request):
         clinician_id=data.get("clinician"),
         query=(data.get("q") or "").strip(),
     )
-    page = triage_page(request.user, filters, page=request.GET.get("page") or 1)
+    counts = triage_counts(request.user)
+    page = triage_page(request.user, filters, page=request.GET.get("page") or 1, counts=counts)
     access_note(request, [p.pk for p in page])
     query = request.GET.copy()
     query.pop("page", None)
@@ -76,7 +77,7 @@ def triage(request):
         "page": page,
         "form": form,
         "filters": filters,
-        "counts": triage_counts(request.user),
+        "counts": counts,
         "query": query.urlencode(),
     }
     return render(request, "review/triage.html", context)
