@@ -1,7 +1,7 @@
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import cast
 
@@ -154,7 +154,11 @@ def workout_log(
     done = [item for item in results if not item.skipped]
     require(bool(done), "Log at least one exercise you did (skipped ones alone are not a workout).")
     performed_at = performed_at or timezone.now()
-    require(performed_at <= timezone.now(), "A workout can't be logged in the future.")
+    require(
+        performed_at <= timezone.now(),
+        "A workout can't be logged in the future.",
+        field="performed_at",
+    )
     pain = max(cast(int, item.pain_during) for item in done)  # _result_check: set when done
     workout = Workout(
         patient=patient,
@@ -236,6 +240,10 @@ def followup_record(
     return workout
 
 
+# An activity is logged while the memory is fresh: older ones would only blur the week's picture.
+ACTIVITY_BACKDATE_DAYS = 30
+
+
 @transaction.atomic
 def activity_log(
     *,
@@ -251,6 +259,13 @@ def activity_log(
     patient = _patient_of(user)
     today = local_date(now or timezone.now(), user.timezone)
     require(date <= today, "An activity can't be logged for a future date.", field="date")
+    oldest = today - timedelta(days=ACTIVITY_BACKDATE_DAYS)
+    require(
+        date >= oldest,
+        f"Log activities of the last {ACTIVITY_BACKDATE_DAYS} days "
+        f"(from {oldest.day} {oldest:%B}).",
+        field="date",
+    )
     green_max, ceiling = bands_in_force(patient)
     activity = Activity(
         patient=patient,

@@ -214,7 +214,7 @@ class Command(BaseCommand):
         if trains and settled and moment < now - timedelta(hours=2):
             self._workout(user, program, moment, self._pain(demo, progress, flare, rng), rng, now)
         if day.weekday() == 5 and moment < now - timedelta(hours=2):
-            self._activity(demo, user, day, progress, flare, rng, now)
+            self._activity(demo, user, day, progress, flare, rng, now, logged_at=moment)
         if demo.story == "improving" and day.weekday() == 6 and moment < now - timedelta(hours=2):
             activity_log(
                 user=user,
@@ -223,7 +223,7 @@ class Command(BaseCommand):
                 duration_minutes=60,
                 pain_during=1,
                 description="Hike with the dog",
-                now=now,
+                now=moment,  # logged that day, as the patient would
             )
 
     @staticmethod
@@ -265,7 +265,7 @@ class Command(BaseCommand):
             followup_record(user=user, workout=workout, pain=after, now=rated_at)
 
     @staticmethod
-    def _activity(demo, user, day, progress, flare, rng, now):
+    def _activity(demo, user, day, progress, flare, rng, now, *, logged_at):
         kind, minutes = {
             "improving": ("bike", 30 + int(30 * progress)),
             "running": ("walk", 45),
@@ -278,7 +278,7 @@ class Command(BaseCommand):
             duration_minutes=minutes,
             pain_during=pain,
             description="Easy pace",
-            now=now,
+            now=logged_at,
         )
         next_day = datetime.combine(
             day + timedelta(days=1), time(9), tzinfo=ZoneInfo(demo.timezone)
