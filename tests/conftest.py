@@ -117,14 +117,14 @@ def other_clinic_patient(other_clinic_clinician):
 def program(clinician, patient):
     """An active program: a bridge (3 × 8–10 reps) and a side plank (3 × 20–30 s hold).
 
-    It started two weeks ago, and no later than 7 November 2026: tests set at fixed dates in
-    mid-November 2026 need it running then, whatever day the suite runs.
+    It started on 1 March 2026 (or two weeks ago, if that is earlier): tests set at fixed dates
+    in 2026 (March and November) log workouts under it, and no workout may predate its program.
     """
     today = timezone.localdate()
     return program_assign(
         clinician=clinician,
         patient=patient,
-        start_date=min(today - timedelta(days=14), date(2026, 11, 7)),
+        start_date=min(today - timedelta(days=14), date(2026, 3, 1)),
         review_date=today + timedelta(days=28),
         items=[
             ItemInput(exercise=library_exercise("banded-bridge-knees-out")),

@@ -159,6 +159,12 @@ def workout_log(
         "A workout can't be logged in the future.",
         field="performed_at",
     )
+    started = program.start_date
+    require(
+        local_date(performed_at, user.timezone) >= started,
+        f"A workout can't be dated before your program started, on {started.day} {started:%B %Y}.",
+        field="performed_at",
+    )
     pain = max(cast(int, item.pain_during) for item in done)  # _result_check: set when done
     workout = Workout(
         patient=patient,

@@ -1,13 +1,53 @@
-"""An activity dated years back (1999 and 2001 were accepted) is refused with a field message:
-in the API and in the browser, with the rest of what was entered kept."""
+"""A workout dated before its program started, or an activity dated years back (1999 and 2001
+were accepted), is refused with a field message: in the API and in the browser, with the rest of
+what was entered kept."""
+
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from apps.painlogs.models import Activity
+from apps.painlogs.models import Activity, Workout
 from tests.api.clients import as_user
 
 pytestmark = pytest.mark.django_db
+
+
+def _workout(program, performed_at):
+    item = program.items.first()
+    return {
+        "performed_at": performed_at,
+        "results": [{"prescribed": item.pk, "set_values": [8, 8, 8], "pain_during": 1}],
+    }
+
+
+@pytest.mark.parametrize("performed_at", ["1999-05-01T18:00:00Z", "2001-01-01T08:00:00Z"])
+def test_a_workout_from_years_back_is_a_400_on_its_date(patient, program, performed_at):
+    response = as_user(patient.user).post(
+        "/api/v1/workouts/", _workout(program, performed_at), format="json"
+    )
+
+    assert response.status_code == 400
+    assert "before your program started" in response.json()["performed_at"][0]
+    assert not Workout.objects.exists()
+
+
+def test_a_workout_before_the_program_started_is_refused(patient, program):
+    program.start_date = timezone.localdate() - timedelta(days=2)
+    program.save()
+    five_days_ago = (timezone.now() - timedelta(days=5)).isoformat()
+
+    response = as_user(patient.user).post(
+        "/api/v1/workouts/", _workout(program, five_days_ago), format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["performed_at"] == [
+        "A workout can't be dated before your program started, on "
+        f"{program.start_date.day} {program.start_date:%B %Y}."
+    ]
+    assert not Workout.objects.exists()
 
 
 @pytest.mark.parametrize("day", ["1999-05-01", "2001-01-01"])
