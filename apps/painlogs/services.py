@@ -159,9 +159,11 @@ def workout_log(
         "A workout can't be logged in the future.",
         field="performed_at",
     )
+    # A start date is a calendar date with no zone: a patient behind the clinic's zone may log
+    # on the evening before it. Only a workout dated before the program even existed is refused.
     started = program.start_date
     require(
-        local_date(performed_at, user.timezone) >= started,
+        local_date(performed_at, user.timezone) >= started or performed_at >= program.created_at,
         f"A workout can't be dated before your program started, on {started.day} {started:%B %Y}.",
         field="performed_at",
     )

@@ -2,7 +2,7 @@
 were accepted), is refused with a field message: in the API and in the browser, with the rest of
 what was entered kept."""
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -79,3 +79,26 @@ def test_the_activity_form_shows_the_date_error_and_keeps_the_rest(patient_clien
     assert 'value="Along the canal"' in page
     assert 'value="45"' in page
     assert not Activity.objects.exists()
+
+
+def test_a_patient_behind_the_clinics_zone_logs_on_the_evening_before_the_start(clinician, patient):
+    import time_machine
+
+    from apps.programs.services import ItemInput, program_assign
+    from tests.factories import library_exercise
+
+    # 04:00 UTC on 22 November is still the 21st in Los Angeles, where the patient lives
+    with time_machine.travel(datetime(2026, 11, 22, 4, 0, tzinfo=UTC), tick=False):
+        program = program_assign(
+            clinician=clinician,
+            patient=patient,
+            start_date=date(2026, 11, 22),  # "today" on the clinic's calendar
+            review_date=date(2026, 12, 20),
+            items=[ItemInput(exercise=library_exercise("banded-bridge-knees-out"))],
+        )
+        body = {
+            "results": [{"prescribed": program.items.get().pk, "set_values": [8], "pain_during": 1}]
+        }
+        response = as_user(patient.user).post("/api/v1/workouts/", body, format="json")
+
+    assert response.status_code == 201, response.content
