@@ -37,6 +37,23 @@ def adherence(done: int, prescribed: int) -> float | None:
     return min(done / prescribed, 1.0)
 
 
+def days_run(start: date, ended: date | None, first: date, last: date) -> int:
+    """Days of ``first``..``last`` (inclusive) a program ran that started on ``start`` and ended
+    on the local date ``ended`` (None while it runs)."""
+    begin, end = max(start, first), min(ended or last, last)
+    return max(0, (end - begin).days + 1)
+
+
+def sessions_asked(programs: list[tuple[int, date, date | None]], first: date, last: date) -> int:
+    """Sessions the programs, as (sessions a week, start, end), asked for between two dates:
+    pro-rated to the days each ran and rounded up (adherence's denominator)."""
+    days = (last - first).days + 1
+    return sum(
+        prescribed_sessions(per_week, days, days_run(start, ended, first, last))
+        for per_week, start, ended in programs
+    )
+
+
 def week_start(day: date) -> date:
     """The Monday of ``day``'s week; callers pass a date in the patient's own zone."""
     return day - timedelta(days=day.weekday())

@@ -15,7 +15,7 @@ from apps.patients.selectors import patients_for
 from apps.programs.models import Program
 
 from .models import Activity, ExerciseResult, Workout
-from .rules import PAIN_MEAN_DECIMALS, followup_opens_at, prescribed_sessions, week_start
+from .rules import PAIN_MEAN_DECIMALS, followup_opens_at, sessions_asked, week_start
 
 FOLLOWUP_HOURS = settings.GREENLIGHT["FOLLOWUP_AFTER_HOURS"]
 # A 24-hour rating left this long is no longer asked for: memory of the day has faded.
@@ -91,19 +91,13 @@ def pain_trend(patient: Patient, *, since: date) -> list[dict[str, object]]:
     ]
 
 
-def _program_days_in(program: Program, start: date, end: date, today_tz: str) -> int:
-    last = local_date(program.ended_at, today_tz) if program.ended_at else end
-    first, last = max(program.start_date, start), min(last, end)
-    return max(0, (last - first).days + 1)
-
-
 def sessions_prescribed(programs: list[Program], first: date, last: date, tz_name: str) -> int:
     """Sessions the patient's programs asked for between two dates, pro-rated to the days run."""
-    days = (last - first).days + 1
-    return sum(
-        prescribed_sessions(p.sessions_per_week, days, _program_days_in(p, first, last, tz_name))
+    spans = [
+        (p.sessions_per_week, p.start_date, local_date(p.ended_at, tz_name) if p.ended_at else None)
         for p in programs
-    )
+    ]
+    return sessions_asked(spans, first, last)
 
 
 def pain_trend_buckets(

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from statistics import mean
 
-from apps.painlogs.rules import Light, adherence, prescribed_sessions, week_start
+from apps.painlogs.rules import Light, adherence, days_run, sessions_asked, week_start
 
 WINDOW_DAYS = 28
 LIGHT_HISTORY = 10
@@ -122,18 +122,13 @@ class Status:
 
 def program_days(program: ProgramFact, first: date, last: date) -> int:
     """Days of ``first``..``last`` (inclusive) the program ran."""
-    end = program.last_day or last
-    start, end = max(program.start_date, first), min(end, last)
-    return max(0, (end - start).days + 1)
+    return days_run(program.start_date, program.last_day, first, last)
 
 
 def sessions_expected(programs: Sequence[ProgramFact], first: date, last: date) -> int:
-    """Sessions asked for between two dates, pro-rated and rounded up (adherence's denominator)."""
-    days = (last - first).days + 1
-    return sum(
-        prescribed_sessions(p.sessions_per_week, days, program_days(p, first, last))
-        for p in programs
-    )
+    """Sessions asked for between two dates (the same count as the trends', painlogs.rules)."""
+    spans = [(p.sessions_per_week, p.start_date, p.last_day) for p in programs]
+    return sessions_asked(spans, first, last)
 
 
 def sessions_missed(programs: Sequence[ProgramFact], done_days: set[date], today: date) -> int:
