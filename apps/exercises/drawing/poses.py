@@ -212,7 +212,7 @@ def bridge(hip: Pt, shoulder: Pt = (62, F - 6), hands: Pt | None = None) -> Body
 
 
 BRIDGE_DOWN: Pt = (92, F - 6)
-BRIDGE_UP: Pt = (90, F - 17)
+BRIDGE_UP: Pt = (88, F - 22)
 
 
 @drawing(
@@ -627,24 +627,25 @@ def single_leg_squat_variants(p1: Panel, p2: Panel) -> None:
 
 
 def hop(air: bool, *, one_leg: bool = False) -> Body:
+    """Side view: crouched ready on the floor, or in the air, legs long and toes pointed."""
     if air:
-        b = Body(hip=(76, STAND - 12), torso=-86)
-        b.arm(angles=(70, 40), far=True)
+        b = Body(hip=(78, STAND - 14), torso=-86)
+        b.arm(angles=(34, 0), far=True)
     else:
-        b = Body(hip=(74, F - 44), torso=-80)
-        b.arm(angles=(112, 100), far=True)
+        b = Body(hip=(72, F - 40), torso=-70)
+        b.arm(angles=(150, 128), far=True)
     if one_leg:
-        b.leg(angles=(100, 180), foot=110, far=True)
+        b.leg(angles=(104, 184), foot=110, far=True)
     elif air:
-        b.leg(angles=(94, 98), foot=70, far=True)
+        b.leg(angles=(94, 96), foot=66, far=True)
     else:
         b.leg(end=(80, F - 2), toward=(1, 0), foot=0, far=True)
     if air:
-        b.leg(angles=(92, 96), foot=68)
-        b.arm(angles=(66, 36))
+        b.leg(angles=(91, 93), foot=64)
+        b.arm(angles=(28, -6))
     else:
         b.leg(end=(78, F - 2), toward=(1, 0), foot=0)
-        b.arm(angles=(110, 98))
+        b.arm(angles=(144, 122))
     return b
 
 
@@ -653,8 +654,9 @@ def hop_pair(p1: Panel, p2: Panel, one_leg: bool) -> None:
     p1.body(hop(False, one_leg=one_leg))
     p2.floor(F)
     p2.body(hop(False, one_leg=one_leg), ghost=True)
+    p2.ellipse((80, F - 1), 11, 2, "#adb5bd", "#adb5bd", 1)  # the shadow left on the floor
     p2.body(hop(True, one_leg=one_leg))
-    p2.arrow([(118, F - 20), (118, F - 46)])
+    p2.arrow([(120, F - 20), (120, F - 50)])
 
 
 @drawing(
@@ -704,10 +706,10 @@ def single_leg_hops(p1: Panel, p2: Panel) -> None:
 
 def overhead_march(lifted: bool, dowel: bool) -> Body:
     b = Body(hip=(76, STAND))
-    b.arm(angles=(-98, -98) if dowel else (-86, -86), far=True)
+    b.arm(angles=(-98, -98) if dowel else (-92, -92), far=True)
     b.leg(angles=(90, 90), foot=0, far=True)
     b.leg(angles=(0, 90) if lifted else (90, 90), foot=10 if lifted else 0)
-    b.arm(angles=(-82, -82) if dowel else (-82, -82))
+    b.arm(angles=(-82, -82) if dowel else (-74, -74))
     return b
 
 
