@@ -126,7 +126,7 @@ class Body:
         self.limbs.append(Limb("arm", **kw))
         return self
 
-    def joints(self) -> dict[str, object]:
+    def joints(self) -> Joints:
         """Every joint, for drawing and for putting equipment on the body."""
         if self.shoulder is not None:
             torso = angle_of(self.hip, self.shoulder)
@@ -149,15 +149,21 @@ class Body:
             if limb.kind == "leg" and limb.foot is not None:
                 pts.append(along(pts[2], limb.foot, FOOT))
             limbs.append((limb, pts))
-        return {
-            "hip": self.hip,
-            "neck": neck,
-            "head": head,
-            "shoulder": shoulder,
-            "hips": hips,
-            "shoulders": shoulders,
-            "limbs": limbs,
-        }
+        return Joints(self.hip, neck, head, hips, shoulders, limbs)
+
+
+@dataclass(frozen=True)
+class Joints:
+    hip: Pt
+    neck: Pt
+    head: Pt
+    hips: dict[int, Pt]  # in a front view, -1 and 1 are the two hip joints
+    shoulders: dict[int, Pt]
+    limbs: list[tuple[Limb, list[Pt]]]
+
+    def limb(self, index: int) -> list[Pt]:
+        """The points of the index-th limb added to the body: root, middle, end[, toe]."""
+        return self.limbs[index][1]
 
 
 def fmt(v: float) -> str:
@@ -222,21 +228,18 @@ class Panel:
 
     # The person
 
-    def body(self, body: Body, ghost: bool = False) -> dict[str, object]:
+    def body(self, body: Body, ghost: bool = False) -> Joints:
         j = body.joints()
-        limbs: list = j["limbs"]  # type: ignore[assignment]
-        for limb, pts in limbs:
+        for limb, pts in j.limbs:
             if limb.far:
                 self._limb(limb, pts, GHOST if ghost else FAR)
         ink = GHOST if ghost else INK
-        self.polyline([j["hip"], j["neck"]], ink, 7)  # type: ignore[list-item]
+        self.polyline([j.hip, j.neck], ink, 7)
         if body.front_view:
-            hips: dict = j["hips"]  # type: ignore[assignment]
-            shoulders: dict = j["shoulders"]  # type: ignore[assignment]
-            self.polyline([hips[-1], hips[1]], ink, 6)
-            self.polyline([shoulders[-1], shoulders[1]], ink, 6)
-        self.circle(j["head"], HEAD_R, ink)  # type: ignore[arg-type]
-        for limb, pts in limbs:
+            self.polyline([j.hips[-1], j.hips[1]], ink, 6)
+            self.polyline([j.shoulders[-1], j.shoulders[1]], ink, 6)
+        self.circle(j.head, HEAD_R, ink)
+        for limb, pts in j.limbs:
             if not limb.far:
                 self._limb(limb, pts, ink)
         return j

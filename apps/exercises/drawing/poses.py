@@ -43,12 +43,6 @@ def drawing(slug: str, description: str, alternatives: bool = False):
     return register
 
 
-def joints_of(j: dict[str, object], index: int) -> list[Pt]:
-    """The points of the index-th limb added to the body (root, middle, end, [toe])."""
-    limbs: list = j["limbs"]  # type: ignore[assignment]
-    return limbs[index][1]
-
-
 def straight_from(shoulder: Pt, target: Pt) -> Pt:
     """The hip on a straight line from the shoulder to a knee or ankle."""
     return along(shoulder, angle_of(shoulder, target), SHOULDER_AT)
@@ -89,7 +83,7 @@ def side_lying_lift(p1: Panel, p2: Panel, weighted: bool) -> None:
             p.body(side_lying(0), ghost=True)
         j = p.body(body)
         if weighted:
-            _, knee, ankle, _ = joints_of(j, 3)
+            _, knee, ankle, _ = j.limb(3)
             p.weight_on(knee, ankle, 0.7, 0.95)
     p2.arrow([(152, F - 6), (152, F - 27)])
 
@@ -135,7 +129,7 @@ def standing_banded_hip_adduction(p1: Panel, p2: Panel) -> None:
         if p is p2:
             p.body(banded_standing_front((80, F - 2)), ghost=True)
         j = p.body(banded_standing_front(ankle))
-        p.band([(18, F - 9), joints_of(j, 3)[2]])
+        p.band([(18, F - 9), j.limb(3)[2]])
     p2.curved_arrow((72, F - 20), (90, F - 30), (108, F - 20))
 
 
@@ -174,7 +168,7 @@ def copenhagen_pair(p1: Panel, p2: Panel, knee_on: bool) -> None:
             p2, shoulder=end_shoulder, elbow=elbow, hip=None, support=support, knee_on=knee_on
         )
     )
-    hip: Pt = j["hip"]  # type: ignore[assignment]
+    hip = j.hip
     p2.arrow([(hip[0] - 8, F - 4), (hip[0] - 8, hip[1] - 12)])
 
 
@@ -227,7 +221,7 @@ def banded_bridge_knees_out(p1: Panel, p2: Panel) -> None:
         if p is p2:
             p.body(bridge(BRIDGE_DOWN), ghost=True)
         j = p.body(bridge(hip))
-        p.band_ring(joints_of(j, 3)[1], 5, 5)
+        p.band_ring(j.limb(3)[1], 5, 5)
     p2.arrow([(BRIDGE_UP[0] - 2, BRIDGE_UP[1] - 6), (BRIDGE_UP[0] - 2, BRIDGE_UP[1] - 24)])
 
 
@@ -252,7 +246,7 @@ def standing_banded_hip_abduction(p1: Panel, p2: Panel) -> None:
         if p is p2:
             p.body(abduction_front((91, F - 2)), ghost=True)
         j = p.body(abduction_front(ankle))
-        left, right = joints_of(j, 2)[2], joints_of(j, 3)[2]
+        left, right = j.limb(2)[2], j.limb(3)[2]
         p.band([(left[0], left[1] - 4), (right[0], right[1] - 4)])
     p2.curved_arrow((104, F - 30), (120, F - 28), (124, F - 14))
 
@@ -282,7 +276,7 @@ def hip_hike_pair(p1: Panel, p2: Panel, weighted: bool) -> None:
             p.body(hip_hike_body(20), ghost=True)
         j = p.body(hip_hike_body(tilt))
         if weighted:
-            p.kettlebell(joints_of(j, 1)[2])
+            p.kettlebell(j.limb(1)[2])
     p2.curved_arrow((122, F - 50), (128, F - 58), (120, F - 68))
 
 
@@ -347,7 +341,7 @@ def standing_banded_hip_extension(p1: Panel, p2: Panel) -> None:
         if p is p2:
             p.body(standing_side((80, STAND), (90, 90)), ghost=True)
         j = p.body(standing_side((80, STAND), leg))
-        p.band([(108, F - 8), joints_of(j, 3)[2]])
+        p.band([(108, F - 8), j.limb(3)[2]])
     p2.curved_arrow((72, F - 14), (60, F - 12), (50, F - 20))
 
 
@@ -429,7 +423,7 @@ def standing_resisted_march(p1: Panel, p2: Panel) -> None:
         if p is p2:
             p.body(march(hip, False), ghost=True)
         j = p.body(march(hip, lifted))
-        standing, moving = joints_of(j, 1)[2], joints_of(j, 2)[2]
+        standing, moving = j.limb(1)[2], j.limb(2)[2]
         if lifted:
             p.band([(standing[0], standing[1] - 3), (moving[0], moving[1] - 3)])
         else:
@@ -492,7 +486,7 @@ def side_plank_pair(p1: Panel, p2: Panel, knees: bool) -> None:
     p2.floor(F)
     p2.body(side_plank(knees=knees, up=False), ghost=True)
     j = p2.body(side_plank(knees=knees, up=True))
-    hip: Pt = j["hip"]  # type: ignore[assignment]
+    hip = j.hip
     p2.arrow([(hip[0] + 2, hip[1] - 8), (hip[0] + 2, hip[1] - 28)])
 
 
@@ -574,9 +568,9 @@ def squat_pair(p1: Panel, p2: Panel, deep: bool) -> None:
     j = p2.body(down)
     if deep:
         for body, p in ((standing, p1), (down, p2)):
-            hands = joints_of(body.joints(), 3)[2]
+            hands = body.joints().limb(3)[2]
             p.kettlebell((hands[0], hands[1] - 2))
-    hip: Pt = j["hip"]  # type: ignore[assignment]
+    hip = j.hip
     p2.curved_arrow(
         (hip[0] - 12, STAND - 6), (hip[0] - 20, (hip[1] + STAND) / 2), (hip[0] - 10, hip[1] + 2)
     )
@@ -720,7 +714,7 @@ def overhead_pair(p1: Panel, p2: Panel, dowel: bool) -> None:
             p.body(overhead_march(False, dowel), ghost=True)
         j = p.body(overhead_march(lifted, dowel))
         if dowel:
-            far, near = joints_of(j, 0)[2], joints_of(j, 3)[2]
+            far, near = j.limb(0)[2], j.limb(3)[2]
             p.dowel((far[0] - 12, far[1] + 3), (near[0] + 12, near[1] - 3))
     p2.curved_arrow((112, F - 12), (116, F - 30), (110, F - 44))
 
@@ -771,7 +765,7 @@ def runner(hip: Pt, torso: float, stride: str, ground: float = F) -> Body:
 def easy(p: Panel, talk_lines: int = 3) -> None:
     p.floor(F)
     j = p.body(runner((74, F - 46), -84, "stance"))
-    head: Pt = j["head"]  # type: ignore[assignment]
+    head = j.head
     if talk_lines:
         p.speech((head[0] + 34, head[1] - 8), talk_lines, (head[0] + 11, head[1] - 1))
 
@@ -785,7 +779,7 @@ def conversational_pace_running(p1: Panel, p2: Panel) -> None:
     easy(p1)
     p2.floor(F)
     j = p2.body(runner((74, F - 50), -84, "flight"))
-    head: Pt = j["head"]  # type: ignore[assignment]
+    head = j.head
     p2.speech((head[0] + 34, head[1] - 8), 3, (head[0] + 11, head[1] - 1))
 
 
@@ -811,7 +805,7 @@ def tempo_running(p1: Panel, p2: Panel) -> None:
     easy(p1)
     p2.floor(F)
     j = p2.body(runner((78, F - 50), -79, "flight"))
-    head: Pt = j["head"]  # type: ignore[assignment]
+    head = j.head
     p2.speech((head[0] + 34, head[1] - 8), 1, (head[0] + 11, head[1] - 1))
     p2.speed_lines(40, [F - 72, F - 58], 14)
     p2.stopwatch((26, F - 96))
