@@ -155,8 +155,9 @@ def copenhagen_pair(p1: Panel, p2: Panel, knee_on: bool) -> None:
         bench_x, support, start_hip = 106.0, (112.0, F - 25), (92.0, F - 6)
         start_shoulder, end_shoulder, elbow = (66.0, F - 16), (56.0, F - 20), (56.0, F - 3)
     else:
-        bench_x, support, start_hip = 100.0, (108.0, F - 25), (68.0, F - 6)
-        start_shoulder, end_shoulder, elbow = (40.0, F - 16), (30.0, F - 20), (30.0, F - 3)
+        # The leg reaches the bench straight: only the foot rests on it, the knee is in the air.
+        bench_x, support, start_hip = 106.0, (112.0, F - 25), (68.5, F - 6)
+        start_shoulder, end_shoulder, elbow = (45.0, F - 16), (35.0, F - 20), (35.0, F - 3)
     for p in (p1, p2):
         p.floor(F)
         bench(p, bench_x, 50, F - 22)
@@ -403,7 +404,7 @@ def supine_hip_flexion_reduced_range(p1: Panel, p2: Panel) -> None:
 
 def march(hip: Pt, lifted: bool) -> Body:
     b = Body(hip=hip)
-    b.arm(end=(96, F - 62), toward=(0, 1), far=True)
+    b.arm(end=(88, F - 64), toward=(1, 1), far=True)  # on a post beside, behind the body
     b.leg(angles=(90, 90), foot=0, far=True)
     b.leg(angles=(0, 90) if lifted else (90, 90), foot=10 if lifted else 0)
     b.arm(angles=(96, 92))
@@ -419,7 +420,7 @@ def standing_resisted_march(p1: Panel, p2: Panel) -> None:
     hip = (70.0, STAND)
     for p, lifted in ((p1, False), (p2, True)):
         p.floor(F)
-        p.post(100, F - 64, F)
+        p.post(89, F - 66, F)
         if p is p2:
             p.body(march(hip, False), ghost=True)
         j = p.body(march(hip, lifted))
