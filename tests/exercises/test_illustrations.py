@@ -12,6 +12,7 @@ from django.urls import reverse
 from fpdf import FPDF
 
 from apps.exercises.drawing import DRAWINGS, library_names, render
+from apps.exercises.drawing.figure import ARROW, BAND, FAR, FRAME, GHOST, INK, KIT_FILL
 from apps.exercises.illustrations import illustration_for, illustration_path
 from apps.exercises.models import Exercise
 from apps.programs.services import ItemInput, program_assign
@@ -165,3 +166,33 @@ def test_a_clinics_own_exercise_shows_no_broken_picture(clinician, patient):
     (shown,) = pictures(html)
     assert "exercises/hip-hike.svg" in shown
     assert 'src=""' not in html
+
+
+def contrast_on_white(colour: str) -> float:
+    """WCAG contrast ratio of a #rrggbb colour against white."""
+
+    def channel(hex_pair: str) -> float:
+        c = int(hex_pair, 16) / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(colour[i : i + 2]) for i in (1, 3, 5))
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return 1.05 / (luminance + 0.05)
+
+
+def test_what_a_drawing_shows_stands_out_from_white():
+    # Decoration only: the panel frame, fills behind outlines, the faint start position and
+    # the hop's shadow. Everything else (body, limbs, bands, arrows, equipment outlines) must meet
+    # the 3:1 contrast WCAG asks of graphics that carry meaning.
+    decorative = {"#ffffff", FRAME, GHOST, KIT_FILL, "#adb5bd"}
+    seen = set()
+    for exercise in library():
+        for element in parse(drawing_file(exercise)).iter():
+            for attr in ("stroke", "fill"):
+                colour = element.get(attr, "none")
+                if colour != "none" and colour not in decorative:
+                    seen.add(colour)
+
+    assert seen >= {INK, FAR, BAND, ARROW}
+    for colour in seen:
+        assert contrast_on_white(colour) >= 3, colour
