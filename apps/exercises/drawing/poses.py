@@ -78,7 +78,7 @@ def side_lying(lift: float) -> Body:
 def side_lying_lift(p1: Panel, p2: Panel, weighted: bool) -> None:
     for p in (p1, p2):
         p.floor(F)
-    for p, body in ((p1, side_lying(0)), (p2, side_lying(9))):
+    for p, body in ((p1, side_lying(0)), (p2, side_lying(11))):
         if p is p2:
             p.body(side_lying(0), ghost=True)
         j = p.body(body)
