@@ -19,6 +19,8 @@ logger = logging.getLogger(__name__)
 # The drawings carry <title> and <desc> for screen readers, which fpdf2 reports, once per tag,
 # as unsupported: expected, not worth a warning per download.
 logging.getLogger("fpdf.svg").setLevel(logging.ERROR)
+# Subsetting the font logs a line per font table at INFO: a screenful per download.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 FAMILY = "DejaVu"
