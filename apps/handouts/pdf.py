@@ -27,7 +27,7 @@ FAMILY = "DejaVu"
 PAPERS = {"a4": "A4", "letter": "Letter"}
 DEFAULT_PAPER = "a4"
 MARGIN = 16  # mm: inside the printable area of any office printer, on A4 and Letter alike
-PICTURE_WIDTH = 42  # mm
+PICTURE_WIDTH = 70  # mm: the drawings show a start and an end position side by side
 GAP = 5  # mm
 # Below this much room left on a page, an exercise starts on the next page rather than split.
 ROOM_FOR_AN_ITEM = 55  # mm

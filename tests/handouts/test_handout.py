@@ -65,14 +65,15 @@ def demo_browser(user) -> Client:
 
 @pytest.fixture
 def drawings(tmp_path, settings):
-    """A line drawing for the bridge only, where the exercise drawings are looked for."""
+    """A line drawing for the bridge, and none for the plank, where drawings are looked for."""
     (tmp_path / "exercises").mkdir()
     (tmp_path / "exercises" / "banded-bridge-knees-out.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 120" width="200" height="120">'
         "<title>Bridge</title>"
         '<path d="M20 100 L90 50 L170 100" fill="none" stroke="#000" stroke-width="6"/></svg>'
     )
-    settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, tmp_path]
+    # Only these drawings: the project's own (static/exercises/) would draw the plank too.
+    settings.STATICFILES_DIRS = [tmp_path]
     illustrations._exists.cache_clear()
     yield tmp_path / "exercises"
     illustrations._exists.cache_clear()
