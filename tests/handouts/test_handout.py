@@ -8,12 +8,16 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
+from apps.audit.models import AuditEvent
 from apps.exercises import illustrations
+from apps.exercises.models import Exercise
 from apps.programs.models import Program
-from apps.programs.services import program_end
+from apps.programs.services import ItemInput, program_assign, program_end
 from tests.conftest import client_for, mfa_pass
+from tests.factories import library_exercise
 
 pytestmark = pytest.mark.django_db
 
@@ -154,11 +158,6 @@ def test_a_ceiling_of_ten_has_no_red_and_green_up_to_the_ceiling_has_no_yellow(
 def test_the_clinician_s_notes_and_a_run_s_step_rate_are_on_the_handout(
     clinician, patient, patient_client
 ):
-    from django.utils import timezone
-
-    from apps.programs.services import ItemInput, program_assign
-    from tests.factories import library_exercise
-
     run = library_exercise("conversational-pace-running")
     program = program_assign(
         clinician=clinician,
@@ -177,6 +176,25 @@ def test_the_clinician_s_notes_and_a_run_s_step_rate_are_on_the_handout(
     for shown in (html, text):
         assert "From your clinician: Slow on the way down" in shown
         assert "Aim for about 176 steps per minute" in shown
+
+
+def test_a_long_program_runs_over_pages_with_every_exercise(clinician, patient, patient_client):
+    # Given a program of twelve exercises, far more than a page holds
+    exercises = list(Exercise.objects.filter(clinic__isnull=True).order_by("pk")[:12])
+    program = program_assign(
+        clinician=clinician,
+        patient=patient,
+        start_date=timezone.localdate(),
+        review_date=timezone.localdate(),
+        items=[ItemInput(exercise=e, caution_acknowledged=True) for e in exercises],
+    )
+
+    pdf = patient_client.get(pdf_of(program))
+
+    assert len(pdf_pages(pdf)) >= 3
+    text = pdf_text(pdf)
+    assert [e.name for e in exercises if e.name not in text] == []
+    assert text.index("12. ") > text.index("11. ") > text.index("1. ")
 
 
 def test_an_ended_program_s_handout_says_so(clinician, patient_client, program):
@@ -270,8 +288,6 @@ def test_a_visitor_is_sent_to_sign_in(client, program):
 
 
 def test_each_open_is_in_the_access_log(patient_client, patient, program):
-    from apps.audit.models import AuditEvent
-
     patient_client.get(page_of(program))
     patient_client.get(pdf_of(program))
 
