@@ -107,6 +107,7 @@ def clinician_pages(patient, program) -> list[str]:
         f"/programs/{program.pk}/edit/",
         f"/programs/{program.pk}/cards/",
         f"/programs/{program.pk}/end/",
+        f"/programs/{program.pk}/handout/",
         "/education/",
         "/library/",
         "/notifications/",
