@@ -196,3 +196,24 @@ def test_what_a_drawing_shows_stands_out_from_white():
     assert seen >= {INK, FAR, BAND, ARROW}
     for colour in seen:
         assert contrast_on_white(colour) >= 3, colour
+
+
+def test_a_drawing_missing_from_the_manifest_is_absent_not_an_error(settings, monkeypatch):
+    """Production: a drawing added after collectstatic shows no picture until the next one."""
+    from django.contrib.staticfiles import storage as staticfiles
+
+    from apps.exercises import illustrations
+    from apps.exercises.models import Exercise
+
+    settings.DEBUG = False
+    exercise = Exercise.objects.filter(clinic=None).first()
+
+    def no_manifest_entry(path):
+        raise ValueError(f"Missing staticfiles manifest entry for '{path}'")
+
+    monkeypatch.setattr(staticfiles.staticfiles_storage, "url", no_manifest_entry)
+    illustrations._exists.cache_clear()
+    try:
+        assert illustrations.illustration_for(exercise) is None
+    finally:
+        illustrations._exists.cache_clear()
