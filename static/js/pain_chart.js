@@ -25,6 +25,9 @@
     },
     options: {
       maintainAspectRatio: false, animation: false,
+      // The axis stops at 0 and 10, the commonest and the worst ratings: a dot there is drawn
+      // whole, not cut in half by the plot's edge.
+      datasets: { line: { clip: 8 } },
       scales: { y: { min: 0, max: 10, title: { display: true, text: "Pain (0–10)" } } },
       plugins: { tooltip: { callbacks: { afterBody: (items) => "Light: " + points[items[0].dataIndex].light } } },
     },

@@ -50,6 +50,7 @@
     },
     options: {
       maintainAspectRatio: false, animation: false, spanGaps: true,
+      datasets: { line: { clip: 8 } },  // dots at 0 and 10 drawn whole, as on the patient page
       scales: { y: { min: 0, max: 10, title: { display: true, text: "Pain (0–10)" } } },
       plugins: { tooltip: { callbacks: { footer: changeTooltip } } },
     },

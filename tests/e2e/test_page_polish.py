@@ -210,3 +210,35 @@ def test_an_edited_patient_keeps_their_own_zone(live_server, browser, clinician,
     page = _page(browser, live_server, clinician, timezone_id="Europe/Berlin")
     page.goto(f"{live_server.url}/patients/{patient.pk}/edit/")
     expect(page.locator("#id_timezone")).to_have_value("America/Los_Angeles")
+
+
+# The canvas just above the top of the plot, at each rating of 10: painted if the dot is whole.
+DOT_ABOVE_TOP = """([id, dataset]) => {
+  const chart = Chart.getChart(document.getElementById(id));
+  const ratio = window.devicePixelRatio;
+  const top = chart.chartArea.top;
+  const tens = chart.getDatasetMeta(dataset).data
+    .filter((pt) => chart.scales.y.getValueForPixel(pt.y) > 9.5);
+  return tens
+    .map((pt) => chart.ctx.getImageData(Math.round(pt.x * ratio), Math.round((top - 3) * ratio),
+      1, 1).data[3]);
+}"""
+
+
+def test_a_rating_of_10_is_drawn_whole_not_cut_by_the_edge(
+    live_server, browser, clinician, patient, program
+):
+    # Given sessions rated 10
+    _log_pains(patient, program, [3, 10, 3, 10])
+
+    # When the clinician opens the patient page and the weekly trend
+    page = _page(browser, live_server, clinician)
+    page.goto(f"{live_server.url}/patients/{patient.pk}/")
+    sessions = page.evaluate(DOT_ABOVE_TOP, ["pain-chart", 0])
+    page.goto(f"{live_server.url}/patients/{patient.pk}/trend/")
+    weeks = page.evaluate(DOT_ABOVE_TOP, ["weekly-pain-chart", 1])  # the worst of each week
+
+    # Then the dots at 10 are whole: their upper half shows above the plot's top line
+    assert len(sessions) == 2
+    assert weeks
+    assert all(alpha > 0 for alpha in sessions + weeks), (sessions, weeks)
