@@ -117,6 +117,10 @@ BADGE_LINES = """() => [...document.querySelectorAll('.light')].map((el) => {
         / parseFloat(style.lineHeight)};
     })"""
 
+LIGHT_GAPS = """() => [...document.querySelectorAll('.d-flex > * + .light')]
+  .map((light) => light.getBoundingClientRect().left
+    - light.previousElementSibling.getBoundingClientRect().right)"""
+
 
 def test_a_light_badge_stays_one_line_on_a_phone(live_server, browser, patient, program):
     # Given sessions whose 24-hour ratings are still to come (the longest badges), and an
@@ -135,14 +139,19 @@ def test_a_light_badge_stays_one_line_on_a_phone(live_server, browser, patient, 
     page = _page(browser, live_server, patient.user, PHONE, is_mobile=True, has_touch=True)
     page.goto(f"{live_server.url}/history/")
     history = page.evaluate(BADGE_LINES)
+    gaps = page.evaluate(LIGHT_GAPS)
     page.goto(f"{live_server.url}/patients/{patient.pk}/trend/")
     trend = page.evaluate(BADGE_LINES)
+    gaps += page.evaluate(LIGHT_GAPS)
 
     # Then each badge is one line of text, not a blob of two or four
     assert sum("pending" in b["text"] for b in history) == 3
     assert trend
     for badge in history + trend:
         assert round(badge["lines"], 1) <= 1.1, badge
+    # and a light never touches the date or text beside it
+    assert len(gaps) == 4
+    assert min(gaps) >= 4, gaps
 
 
 def test_the_user_name_lines_up_with_the_menu_links(live_server, browser, clinician):
