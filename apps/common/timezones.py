@@ -67,6 +67,11 @@ def _places() -> tuple[tuple[str, str, str], ...]:
     return tuple(sorted(places, key=lambda place: (place[0], place[2])))
 
 
+def place_name(name: str) -> str:
+    """A zone as the picker names it (Los Angeles, United States); an alias or UTC as it is."""
+    return next((label for _, zone, label in _places() if zone == name), name)
+
+
 def utc_offset(name: str, moment: datetime) -> str:
     """The zone's offset at ``moment``: UTC+05:30, UTC−05:00 (a true minus sign), or UTC."""
     offset = moment.astimezone(zoneinfo.ZoneInfo(name)).utcoffset() or timedelta(0)

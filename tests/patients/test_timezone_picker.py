@@ -87,3 +87,15 @@ def test_an_unknown_zone_is_a_form_error(clinician_client, clinician):
     assert response.status_code == 200
     assert "is not a known time zone" in page
     assert 'value="Nadia Newcomer"' in page
+
+
+def test_pages_name_the_zone_as_the_picker_does(clinician_client, patient_client, patient):
+    detail = clinician_client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
+    trend = clinician_client.get(reverse("patients:trend", args=[patient.pk])).content.decode()
+    settings = patient_client.get(reverse("patients:preferences")).content.decode()
+
+    assert "· Los Angeles, United States time</div>" in detail
+    assert "Weeks run Monday to Sunday in Los Angeles, United States time." in trend
+    assert "Times are in Los Angeles, United States time." in settings
+    for page in (detail, trend, settings):
+        assert "America/Los_Angeles" not in page
