@@ -2,9 +2,22 @@
 // region. On a new record the browser's own zone is chosen; the server's choice stays the fallback
 // without JavaScript and when the browser names a zone the list does not offer.
 (function () {
+  // Browsers name some zones by their old alias (Chromium says Asia/Calcutta for Asia/Kolkata):
+  // failing an exact match, take the option the browser itself resolves to the same name.
+  function browserName(zone) {
+    try {
+      return new Intl.DateTimeFormat("en", { timeZone: zone }).resolvedOptions().timeZone;
+    } catch (error) {
+      return "";
+    }
+  }
+
   function preselectBrowserZone(select) {
     const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if ([...select.options].some((option) => option.value === zone)) select.value = zone;
+    const options = [...select.options];
+    const option = options.find((o) => o.value === zone)
+      || options.find((o) => o.value !== "UTC" && browserName(o.value) === zone);
+    if (option) select.value = option.value;
   }
 
   function matches(option, words) {

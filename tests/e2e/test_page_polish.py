@@ -251,3 +251,10 @@ def test_a_rating_of_10_is_drawn_whole_not_cut_by_the_edge(
     assert len(sessions) == 2
     assert weeks
     assert all(alpha > 0 for alpha in sessions + weeks), (sessions, weeks)
+
+
+def test_a_browser_naming_an_old_alias_gets_the_current_name(live_server, browser, clinician):
+    # Chromium says Asia/Calcutta (its ICU name) where the list has Asia/Kolkata.
+    page = _page(browser, live_server, clinician, timezone_id="Asia/Calcutta")
+    page.goto(f"{live_server.url}/patients/new/")
+    expect(page.locator("#id_timezone")).to_have_value("Asia/Kolkata")
