@@ -3,8 +3,10 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from .ratelimit import TOO_OFTEN, user_rate_limited
+from .timezones import timezone_groups, validate_timezone
 
 
 def form_errors_from(form: forms.BaseForm, error: ValidationError) -> None:
@@ -14,6 +16,32 @@ def form_errors_from(form: forms.BaseForm, error: ValidationError) -> None:
         return
     for field, messages in error.message_dict.items():
         form.add_error(field if field in form.fields else None, messages)
+
+
+class TimezoneSelect(forms.Select):
+    """The IANA zones grouped by region, with readable names and today's offsets.
+
+    static/js/timezone_picker.js adds a box that filters the list and, where the form sets
+    ``data-browser-default``, chooses the browser's own zone.
+    """
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"data-timezone-picker": "", **(attrs or {})})
+
+    def optgroups(self, name: str, value: list[str], attrs: Any = None) -> Any:
+        # Offsets change with daylight saving time: the list is made on each render.
+        self.choices = timezone_groups(timezone.now(), keep=value[0] if value else "")
+        return super().optgroups(name, value, attrs)
+
+
+class TimezoneField(forms.CharField):
+    """Any IANA name the server knows, as before; the picker offers the current ones."""
+
+    widget = TimezoneSelect
+    default_validators = [validate_timezone]
+
+    def prefer_browser_zone(self) -> None:
+        self.widget.attrs["data-browser-default"] = ""
 
 
 class PainScaleWidget(forms.RadioSelect):

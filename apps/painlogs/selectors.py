@@ -9,7 +9,7 @@ from django.db.models import Avg, Count, Max, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDay, TruncWeek
 
 from apps.accounts.models import User
-from apps.common.timezones import local_date
+from apps.common.timezones import day_month, local_date
 from apps.patients.models import Patient
 from apps.patients.selectors import patients_for
 from apps.programs.models import Program
@@ -82,6 +82,7 @@ def pain_trend(patient: Patient, *, since: date) -> list[dict[str, object]]:
     return [
         {
             "date": row["local_date"].isoformat(),
+            "label": day_month(row["local_date"]),
             "during": row["pain_during"],
             "after24h": row["followup_pain"],
             "light": row["light"],

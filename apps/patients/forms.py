@@ -4,7 +4,7 @@ from django import forms
 
 from apps.accounts.models import User
 from apps.accounts.selectors import care_team_choices_for
-from apps.common.timezones import timezone_choices
+from apps.common.forms import TimezoneField
 
 from .models import Condition, Side
 
@@ -22,8 +22,7 @@ class PatientForm(forms.Form):
         choices=[("", "Choose the side"), *Side.choices],
         error_messages={"required": "Choose the affected side."},
     )
-    timezone = forms.ChoiceField(
-        choices=timezone_choices,
+    timezone = TimezoneField(
         label="Time zone",
         help_text="Reminders and “today” follow this zone.",
     )
@@ -53,6 +52,9 @@ class PatientForm(forms.Form):
         ).queryset = care_team_choices_for(clinician)
         if editing:
             del self.fields["email"]
+        elif not self.is_bound:
+            # A new patient most likely lives where the clinic's browser is.
+            cast(TimezoneField, self.fields["timezone"]).prefer_browser_zone()
 
     def clean_date_of_birth(self):
         from django.utils import timezone

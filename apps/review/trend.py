@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from apps.common.timezones import local_date
+from apps.common.timezones import day_month, local_date
 from apps.exercises.models import DoseKind, Region
 from apps.painlogs.models import Activity, ExerciseResult, Workout
 from apps.painlogs.rules import adherence, pain_mean, week_start
@@ -154,6 +154,7 @@ def trend_chart_data(weeks: list[TrendWeek], *, ceiling: int) -> list[dict]:
     return [
         {
             "start": week.start.isoformat(),
+            "label": day_month(week.start),
             "during_mean": week.during_mean,
             "during_max": week.during_max,
             "after_mean": week.after_mean,

@@ -1,11 +1,12 @@
 // Weekly trend: pain per week with the ceiling, sessions and training volume per week, and a
-// vertical line at each week with a level change (drawn by a small inline plugin).
+// vertical line at each week with a level change (drawn by a small inline plugin). Pain means are
+// monotone lines, which never overshoot the weeks they join. Labels come formatted from the server,
+// as dates are on the rest of the site.
 (function () {
   const el = document.getElementById("weekly-trend-data");
   if (!el || !window.Chart) return;
   const weeks = JSON.parse(el.textContent);
-  const labels = weeks.map((w) =>
-    new Date(w.start + "T12:00:00").toLocaleDateString(undefined, { day: "numeric", month: "short" }));
+  const labels = weeks.map((w) => w.label);
 
   const changeMarkers = {
     id: "changeMarkers",
@@ -40,15 +41,16 @@
     data: {
       labels,
       datasets: [
-        { label: "During, mean", data: weeks.map((w) => w.during_mean), borderColor: "#0d6efd", backgroundColor: "#0d6efd", tension: 0.2 },
+        { label: "During, mean", data: weeks.map((w) => w.during_mean), borderColor: "#0d6efd", backgroundColor: "#0d6efd", cubicInterpolationMode: "monotone" },
         { label: "During, worst", data: weeks.map((w) => w.during_max), borderColor: "#0d6efd", backgroundColor: "#0d6efd", borderDash: [2, 3], pointStyle: "triangle" },
-        { label: "24 h after, mean", data: weeks.map((w) => w.after_mean), borderColor: "#6f42c1", backgroundColor: "#6f42c1", tension: 0.2 },
+        { label: "24 h after, mean", data: weeks.map((w) => w.after_mean), borderColor: "#6f42c1", backgroundColor: "#6f42c1", cubicInterpolationMode: "monotone" },
         { label: "24 h after, worst", data: weeks.map((w) => w.after_max), borderColor: "#6f42c1", backgroundColor: "#6f42c1", borderDash: [2, 3], pointStyle: "rectRot" },
         { label: "Pain ceiling", data: weeks.map((w) => w.ceiling), borderColor: "#b02a37", borderDash: [8, 4], pointRadius: 0 },
       ],
     },
     options: {
       maintainAspectRatio: false, animation: false, spanGaps: true,
+      datasets: { line: { clip: 8 } },  // dots at 0 and 10 drawn whole, as on the patient page
       scales: { y: { min: 0, max: 10, title: { display: true, text: "Pain (0–10)" } } },
       plugins: { tooltip: { callbacks: { footer: changeTooltip } } },
     },
@@ -71,10 +73,14 @@
     options: {
       maintainAspectRatio: false, animation: false,
       scales: {
-        sessions: { position: "left", beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: "Sessions" } },
-        volume: { position: "right", beginAtZero: true, grid: { drawOnChartArea: false }, title: { display: true, text: "Reps, seconds, minutes" } },
+        // Grace keeps the highest bar and point below the top edge, clear of the change markers.
+        sessions: { position: "left", beginAtZero: true, grace: "10%", ticks: { precision: 0 }, title: { display: true, text: "Sessions" } },
+        volume: { position: "right", beginAtZero: true, grace: "10%", grid: { drawOnChartArea: false }, title: { display: true, text: "Reps, seconds, minutes" } },
       },
-      plugins: { tooltip: { callbacks: { footer: changeTooltip } } },
+      plugins: {
+        legend: { position: "bottom", labels: { boxWidth: 12, boxHeight: 12 } },
+        tooltip: { callbacks: { footer: changeTooltip } },
+      },
     },
     plugins: [changeMarkers],
   });

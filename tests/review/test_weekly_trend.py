@@ -153,6 +153,16 @@ def test_the_clinician_sees_the_weekly_table_and_chart_data(clinician_client, pa
     assert '"changes": ["\\u2191' in page  # the chart's marker for the progression
 
 
+def test_chart_dates_are_written_as_on_the_rest_of_the_site(clinician_client, patient, logs):
+    trend = clinician_client.get(reverse("patients:trend", args=[patient.pk]) + "?weeks=4")
+    assert '"label": "2 Nov"' in trend.content.decode()  # not "Nov 2" from the browser's locale
+    detail = clinician_client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
+    assert '"label": "3 Nov"' in detail
+    # the table under the pain chart: "3 Nov", not "2026-11-03"
+    assert "<tr><td>3 Nov</td><td>2</td>" in detail
+    assert "<td>2026-11-03</td>" not in detail
+
+
 def test_the_patient_sees_their_own_progress(patient, logs):
     response = client_for(patient.user).get(reverse("patients:trend", args=[patient.pk]))
     assert response.status_code == 200
