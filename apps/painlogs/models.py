@@ -72,11 +72,6 @@ class Workout(TimeStampedModel):
             green_max=self.green_max,
         )
 
-    @property
-    def light_is_provisional(self) -> bool:
-        """Until the 24-hour rating is in, the light rests on the in-session rating alone."""
-        return self.followup_pain is None
-
 
 class SkipReason(models.TextChoices):
     PAIN = "pain", "Too painful"
