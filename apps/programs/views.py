@@ -1,17 +1,23 @@
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from apps.audit.services import access_note
+from apps.care.selectors import program_cards
 from apps.common.decorators import clinician_required
 from apps.common.forms import form_errors_from, form_submit
+from apps.exercises.models import Region
 from apps.exercises.selectors import exercises_for
 from apps.patients.selectors import clinician_patients
+from apps.program_templates.selectors import recent_programs_for, templates_for
+from apps.program_templates.services import DOSE_FIELDS, template_cards_apply
 
 from .forms import ItemFormSet, ProgramEndForm, ProgramForm, exercise_defaults
 from .models import PrescribedExercise, ProgressionChange
@@ -34,7 +40,7 @@ def _item_initial(program) -> list[dict]:
     return [{**vars(ItemInput.from_row(i)), "exercise": i.exercise_id} for i in program.items.all()]
 
 
-def _builder(request, *, patient, program, initial, items_initial, save, title):
+def _builder(request, *, patient, program, initial, items_initial, save, title, extra=None):
     """Shared GET/POST handling of the program builder (new program or edit)."""
     exercises = list(exercises_for(request.user))
     data = request.POST or None
@@ -47,12 +53,13 @@ def _builder(request, *, patient, program, initial, items_initial, save, title):
     )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
-            saved = save(items=formset.items(), **form.cleaned_data)
+            saved, note = save(items=formset.items(), **form.cleaned_data)
         except ValidationError as error:
             form_errors_from(form, error)
         else:
             messages.success(
-                request, f"“{saved.name}” is saved and visible to {patient.user.get_short_name()}."
+                request,
+                f"“{saved.name}” is saved and visible to {patient.user.get_short_name()}.{note}",
             )
             return redirect("patients:detail", pk=patient.pk)
     return render(
@@ -65,41 +72,122 @@ def _builder(request, *, patient, program, initial, items_initial, save, title):
             "program": program,
             "title": title,
             "defaults": exercise_defaults(exercises, patient.condition),
+            "regions": Region.choices,
+            **(extra or {}),
         },
     )
+
+
+def _query_id(request, name: str) -> int | None:
+    """An id from the query string; one that is not a number matches nothing (a 404)."""
+    raw = request.GET.get(name, "")
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise Http404(f"No such {name}.") from None
+
+
+def _template_start(template, today) -> tuple[dict, list[dict]]:
+    initial = {
+        "name": template.name,
+        "sessions_per_week": template.sessions_per_week,
+        "pain_ceiling": template.pain_ceiling,
+        "green_max": template.green_max,
+        "review_date": today + timedelta(weeks=template.review_weeks),
+    }
+    items = [
+        {**{f: getattr(row, f) for f in DOSE_FIELDS}, "exercise": row.exercise_id, "id": None}
+        for row in template.items.all()
+    ]
+    return initial, items
+
+
+def _program_fields(source) -> dict:
+    return {
+        f: getattr(source, f) for f in ("name", "sessions_per_week", "pain_ceiling", "green_max")
+    }
+
+
+def _program_start(source) -> tuple[dict, list[dict]]:
+    initial = _program_fields(source)
+    # Another patient's acknowledgement of a caution is not this patient's: ask again.
+    items = [{**row, "id": None, "caution_acknowledged": False} for row in _item_initial(source)]
+    return initial, items
+
+
+@dataclass
+class _Start:
+    """Where a new program starts from: a template, another program, or the current one."""
+
+    initial: dict
+    items: list[dict]
+    cards: list
+    label: str = ""
+
+
+def _start(request, patient, today) -> _Start:
+    template_id, program_id = _query_id(request, "template"), _query_id(request, "from_program")
+    if template_id is not None:
+        template = get_object_or_404(templates_for(request.user), pk=template_id)
+        initial, items = _template_start(template, today)
+        return _Start(initial, items, list(template.cards.all()), f"the template “{template}”")
+    if program_id is not None:
+        source = get_object_or_404(editable_programs_for(request.user), pk=program_id)
+        access_note(request, [source.patient_id])
+        initial, items = _program_start(source)
+        cards = [a.card for a in program_cards(source)]
+        return _Start(initial, items, cards, f"{source.patient.user.full_name}'s “{source.name}”")
+    current = active_program(patient)
+    if current is None:
+        return _Start({}, [], [])
+    # The patient's own acknowledgements still hold for a copy of their current program.
+    return _Start(
+        _program_fields(current), [{**row, "id": None} for row in _item_initial(current)], []
+    )
+
+
+def _cards_note(count: int) -> str:
+    if not count:
+        return ""
+    return f" {count} education card{'s' if count != 1 else ''} from the start attached."
 
 
 @clinician_required
 def program_new(request, patient_pk):
     patient = get_object_or_404(clinician_patients(request.user), pk=patient_pk)
     access_note(request, [patient.pk])
-    current = active_program(patient)
     today = timezone.localdate()
+    # A new program starts as a copy of the current one (new rows, so no ids carried over),
+    # unless the clinician chose a template or another patient's program to start from.
+    start = _start(request, patient, today)
     initial: dict[str, Any] = {
         "start_date": today,
         "review_date": today + timedelta(weeks=DEFAULT_REVIEW_WEEKS),
+        **start.initial,
     }
-    if current:
-        initial.update(
-            name=current.name,
-            sessions_per_week=current.sessions_per_week,
-            pain_ceiling=current.pain_ceiling,
-            green_max=current.green_max,
-        )
-    # A new program starts as a copy of the current one (new rows, so no ids carried over).
-    items = [{**row, "id": None} for row in _item_initial(current)]
 
     def save(**kwargs):
-        return program_assign(clinician=request.user, patient=patient, **kwargs)
+        program = program_assign(clinician=request.user, patient=patient, **kwargs)
+        count = template_cards_apply(clinician=request.user, program=program, cards=start.cards)
+        return program, _cards_note(count)
 
     return _builder(
         request,
         patient=patient,
         program=None,
         initial=initial,
-        items_initial=items,
+        items_initial=start.items,
         save=save,
         title=f"New program for {patient.user.full_name}",
+        extra={
+            "start_chooser": True,
+            "start_label": start.label,
+            "start_cards": start.cards,
+            "templates": templates_for(request.user).prefetch_related(None),
+            "recent_programs": recent_programs_for(request.user).prefetch_related(None),
+        },
     )
 
 
@@ -120,7 +208,7 @@ def program_edit(request, pk):
     }
 
     def save(**kwargs):
-        return program_update(clinician=request.user, program=program, **kwargs)
+        return program_update(clinician=request.user, program=program, **kwargs), ""
 
     return _builder(
         request,
