@@ -29,4 +29,4 @@ def editable_templates_for(user: User) -> QuerySet[ProgramTemplate]:
 
 def recent_programs_for(user: User, *, limit: int = 10) -> QuerySet[Program]:
     """Programs the clinician may copy from: those of their own patients, newest first."""
-    return editable_programs_for(user).order_by("-created_at")[:limit]
+    return editable_programs_for(user).prefetch_related(None).order_by("-created_at")[:limit]

@@ -125,6 +125,7 @@ class _Start:
     items: list[dict]
     cards: list
     label: str = ""
+    patient_ids: tuple[int, ...] = ()
 
 
 def _start(request, patient, today) -> _Start:
@@ -135,10 +136,10 @@ def _start(request, patient, today) -> _Start:
         return _Start(initial, items, list(template.cards.all()), f"the template “{template}”")
     if program_id is not None:
         source = get_object_or_404(editable_programs_for(request.user), pk=program_id)
-        access_note(request, [source.patient_id])
         initial, items = _program_start(source)
         cards = [a.card for a in program_cards(source)]
-        return _Start(initial, items, cards, f"{source.patient.user.full_name}'s “{source.name}”")
+        label = f"{source.patient.user.full_name}'s “{source.name}”"
+        return _Start(initial, items, cards, label, (source.patient_id,))
     current = active_program(patient)
     if current is None:
         return _Start({}, [], [])
@@ -157,11 +158,14 @@ def _cards_note(count: int) -> str:
 @clinician_required
 def program_new(request, patient_pk):
     patient = get_object_or_404(clinician_patients(request.user), pk=patient_pk)
-    access_note(request, [patient.pk])
     today = timezone.localdate()
     # A new program starts as a copy of the current one (new rows, so no ids carried over),
     # unless the clinician chose a template or another patient's program to start from.
     start = _start(request, patient, today)
+    recent = list(recent_programs_for(request.user))
+    # The chooser names other patients and their programs: one access row names them all.
+    seen = [patient.pk, *start.patient_ids, *(p.patient_id for p in recent)]
+    access_note(request, list(dict.fromkeys(seen)))
     initial: dict[str, Any] = {
         "start_date": today,
         "review_date": today + timedelta(weeks=DEFAULT_REVIEW_WEEKS),
@@ -186,7 +190,7 @@ def program_new(request, patient_pk):
             "start_label": start.label,
             "start_cards": start.cards,
             "templates": templates_for(request.user).prefetch_related(None),
-            "recent_programs": recent_programs_for(request.user).prefetch_related(None),
+            "recent_programs": recent,
         },
     )
 
