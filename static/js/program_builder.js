@@ -171,6 +171,8 @@
       highlight(Math.min(active + 1, count - 1), true);
     } else if (event.key === "ArrowUp" && count) {
       highlight(Math.max(active - 1, 0), true);
+    } else if ((event.key === "Home" || event.key === "End") && count && event.ctrlKey) {
+      highlight(event.key === "Home" ? 0 : count - 1, true);
     } else if (event.key === "Enter") {
       // Enter here adds the highlighted exercise; it never submits the program half-built.
       if (active >= 0) pick(list.children[active].dataset.pk);

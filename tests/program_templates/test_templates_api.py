@@ -111,3 +111,24 @@ def test_a_program_without_template_still_needs_items_and_a_review_date(clinicia
 
     assert response.status_code == 400
     assert {"items", "review_date"} <= set(response.json())
+
+
+def test_a_template_exercise_with_a_caution_for_this_patient_needs_it_acknowledged(
+    clinician, patient
+):
+    template = clinic_template(clinician, "Squats", slugs=("squat-more-range-intensity",))
+    today = timezone.localdate()
+    url = f"/api/v1/patients/{patient.pk}/programs/"
+
+    refused = as_user(clinician).post(
+        url, {"template": template.pk, "start_date": str(today)}, format="json"
+    )
+    squat = library_exercise("squat-more-range-intensity").pk
+    items = [{"exercise": squat, "caution_acknowledged": True}]
+    accepted = as_user(clinician).post(
+        url, {"template": template.pk, "start_date": str(today), "items": items}, format="json"
+    )
+
+    assert refused.status_code == 400
+    assert "caution_acknowledged" in refused.json()
+    assert accepted.status_code == 201
