@@ -14,6 +14,16 @@ from apps.exercises.models import DoseKind
 from apps.exercises.rules import format_dose
 from apps.patients.models import Condition
 
+# A template row's dose, as a prescribed exercise has it (apps/programs/models.py).
+DOSE_FIELDS = (
+    "sets",
+    "target_low",
+    "target_high",
+    "rep_hold_seconds",
+    "notes",
+    "baseline_step_rate",
+    "target_step_rate",
+)
 PAIN_VALIDATORS = [MinValueValidator(0), MaxValueValidator(10)]
 
 

@@ -14,18 +14,9 @@ from apps.programs.models import Program
 from apps.programs.selectors import editable_programs_for
 from apps.programs.services import ItemInput, program_assign
 
-from .models import ProgramTemplate, TemplateItem
+from .models import DOSE_FIELDS, ProgramTemplate, TemplateItem
 from .selectors import editable_templates_for
 
-DOSE_FIELDS = (
-    "sets",
-    "target_low",
-    "target_high",
-    "rep_hold_seconds",
-    "notes",
-    "baseline_step_rate",
-    "target_step_rate",
-)
 PROGRAM_FIELDS = ("sessions_per_week", "pain_ceiling", "green_max")
 TEMPLATE_FIELDS = (*PROGRAM_FIELDS, "description", "condition", "review_weeks")
 

@@ -1,4 +1,3 @@
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -10,18 +9,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from apps.audit.services import access_note
-from apps.care.selectors import program_cards
 from apps.common.decorators import clinician_required
 from apps.common.forms import form_errors_from, form_submit
 from apps.exercises.models import Region
 from apps.exercises.selectors import exercises_for
 from apps.patients.selectors import clinician_patients
-from apps.program_templates.selectors import recent_programs_for, templates_for
-from apps.program_templates.services import DOSE_FIELDS, template_cards_apply
+from apps.program_templates.selectors import program_start, recent_programs_for, templates_for
+from apps.program_templates.services import template_cards_apply
 
 from .forms import ItemFormSet, ProgramEndForm, ProgramForm, exercise_defaults
 from .models import PrescribedExercise, ProgressionChange
-from .selectors import active_program, editable_programs_for
+from .selectors import editable_programs_for
 from .services import (
     ItemInput,
     program_assign,
@@ -89,66 +87,6 @@ def _query_id(request, name: str) -> int | None:
         raise Http404(f"No such {name}.") from None
 
 
-def _template_start(template, today) -> tuple[dict, list[dict]]:
-    initial = {
-        "name": template.name,
-        "sessions_per_week": template.sessions_per_week,
-        "pain_ceiling": template.pain_ceiling,
-        "green_max": template.green_max,
-        "review_date": today + timedelta(weeks=template.review_weeks),
-    }
-    items = [
-        {**{f: getattr(row, f) for f in DOSE_FIELDS}, "exercise": row.exercise_id, "id": None}
-        for row in template.items.all()
-    ]
-    return initial, items
-
-
-def _program_fields(source) -> dict:
-    return {
-        f: getattr(source, f) for f in ("name", "sessions_per_week", "pain_ceiling", "green_max")
-    }
-
-
-def _program_start(source) -> tuple[dict, list[dict]]:
-    initial = _program_fields(source)
-    # Another patient's acknowledgement of a caution is not this patient's: ask again.
-    items = [{**row, "id": None, "caution_acknowledged": False} for row in _item_initial(source)]
-    return initial, items
-
-
-@dataclass
-class _Start:
-    """Where a new program starts from: a template, another program, or the current one."""
-
-    initial: dict
-    items: list[dict]
-    cards: list
-    label: str = ""
-    patient_ids: tuple[int, ...] = ()
-
-
-def _start(request, patient, today) -> _Start:
-    template_id, program_id = _query_id(request, "template"), _query_id(request, "from_program")
-    if template_id is not None:
-        template = get_object_or_404(templates_for(request.user), pk=template_id)
-        initial, items = _template_start(template, today)
-        return _Start(initial, items, list(template.cards.all()), f"the template “{template}”")
-    if program_id is not None:
-        source = get_object_or_404(editable_programs_for(request.user), pk=program_id)
-        initial, items = _program_start(source)
-        cards = [a.card for a in program_cards(source)]
-        label = f"{source.patient.user.full_name}'s “{source.name}”"
-        return _Start(initial, items, cards, label, (source.patient_id,))
-    current = active_program(patient)
-    if current is None:
-        return _Start({}, [], [])
-    # The patient's own acknowledgements still hold for a copy of their current program.
-    return _Start(
-        _program_fields(current), [{**row, "id": None} for row in _item_initial(current)], []
-    )
-
-
 def _cards_note(count: int) -> str:
     if not count:
         return ""
@@ -161,7 +99,13 @@ def program_new(request, patient_pk):
     today = timezone.localdate()
     # A new program starts as a copy of the current one (new rows, so no ids carried over),
     # unless the clinician chose a template or another patient's program to start from.
-    start = _start(request, patient, today)
+    start = program_start(
+        user=request.user,
+        patient=patient,
+        today=today,
+        template_id=_query_id(request, "template"),
+        program_id=_query_id(request, "from_program"),
+    )
     recent = list(recent_programs_for(request.user))
     # The chooser names other patients and their programs: one access row names them all.
     seen = [patient.pk, *start.patient_ids, *(p.patient_id for p in recent)]
