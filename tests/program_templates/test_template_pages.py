@@ -1,9 +1,12 @@
 """The clinician's template pages: the list, rename and delete, and "Save as template"."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.program_templates.models import ProgramTemplate
+from tests.api.clients import as_user
 from tests.conftest import client_for
 
 from .helpers import FAI_STARTER, clinic_template, starter
@@ -101,3 +104,20 @@ def test_a_stranger_cannot_save_our_patients_program_as_a_template(program, othe
     assert stranger.get(url).status_code == 404
     assert stranger.post(url, {"name": "Stolen"}).status_code == 404
     assert not ProgramTemplate.objects.filter(name="Stolen").exists()
+
+
+def test_the_list_costs_no_query_per_template(clinician, clinician_client):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert clinician_client.get(reverse("program_templates:list")).status_code == 200
+        api = as_user(clinician)
+        with CaptureQueriesContext(connection) as captured_api:
+            assert api.get("/api/v1/program-templates/").status_code == 200
+        return len(captured), len(captured_api)
+
+    clinic_template(clinician, "One")
+    before = queries()
+    for n in range(5):
+        clinic_template(clinician, f"More {n}", slugs=("hip-hike", "side-plank-knee", "hip-hike"))
+
+    assert queries() == before
