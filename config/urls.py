@@ -48,6 +48,7 @@ urlpatterns = [
     path("notifications/", include("apps.reminders.urls")),
     path("", include("apps.care.urls")),
     path("", include("apps.program_templates.urls")),
+    path("", include("apps.handouts.urls")),
     path("api/v1/", include("config.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script from its own URL, not inline, so the

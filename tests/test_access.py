@@ -41,6 +41,12 @@ PATIENT_PAGES = [
     ("get", "care:program_cards", "program"),
 ]
 PAGE_IDS = [name for _, name, _ in PATIENT_PAGES]
+# Pages the patient shares with their care team: the program's handout and its PDF.
+SHARED_PAGES = [
+    ("get", "handouts:page", "program"),
+    ("get", "handouts:pdf", "program"),
+]
+SHARED_IDS = [name for _, name, _ in SHARED_PAGES]
 
 
 def _open(client, method, name, target, *, patient, program):
@@ -197,6 +203,47 @@ def test_a_patient_cannot_use_clinician_pages(
     assert _program_is_active(target_program)
 
 
+@pytest.mark.parametrize(("method", "name", "target"), SHARED_PAGES, ids=SHARED_IDS)
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("patient", 200),
+        ("clinician", 200),
+        ("other_patient", 404),
+        ("colleague", 404),
+        ("clinic_admin", 404),
+        ("other_clinic_clinician", 404),
+    ],
+)
+def test_a_shared_page_opens_for_the_patient_and_care_team_only(
+    who, status, method, name, target, patient, program, request
+):
+    # given Pat's program, and someone signed in
+    persona = request.getfixturevalue(who)
+    client = client_for(getattr(persona, "user", persona))
+
+    # when they open its handout
+    response = _open(client, method, name, target, patient=patient, program=program)
+
+    # then Pat and Alice see it; for anyone else it does not exist
+    assert response.status_code == status
+    if status == 404:
+        assert PAT not in response.content.decode()
+
+
+@pytest.mark.parametrize(("method", "name", "target"), SHARED_PAGES, ids=SHARED_IDS)
+def test_a_clinic_admin_with_emergency_access_opens_a_shared_page(
+    method, name, target, patient, program, clinic_admin
+):
+    emergency_access_open(admin=clinic_admin, patient=patient, reason="Covering for Alice today")
+
+    response = _open(
+        client_for(clinic_admin), method, name, target, patient=patient, program=program
+    )
+
+    assert response.status_code == 200
+
+
 # --- Patient pages ------------------------------------------------------------------------------
 
 
@@ -291,6 +338,8 @@ def test_history_never_shows_another_patients_workouts_or_activities(
 
 ANONYMOUS_PAGES = [
     *PATIENT_PAGES,
+    *SHARED_PAGES,
+    ("post", "handouts:email", "program"),
     ("get", "painlogs:followup", "workout"),
     ("post", "painlogs:followup", "workout"),
     ("get", "painlogs:activity_soreness", "activity"),

@@ -8,6 +8,7 @@ from functools import cache
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 
 ILLUSTRATIONS = "exercises"
 
@@ -19,7 +20,15 @@ def illustration_path(slug: str) -> str:
 
 @cache
 def _exists(path: str) -> bool:
-    return finders.find(path) is not None
+    if finders.find(path) is None:
+        return False
+    # Under the manifest storage a drawing added after collectstatic has no hashed name, and
+    # {% static %} would raise: until the next collectstatic it is treated as absent.
+    try:
+        staticfiles_storage.url(path)
+    except ValueError:
+        return False
+    return True
 
 
 def illustration_for(exercise) -> str | None:

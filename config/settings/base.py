@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "apps.program_templates",
     "apps.review",
     "apps.records",
+    "apps.handouts",
     "pgtrigger",
     "pghistory",
     "apps.history",

@@ -30,6 +30,9 @@ SHOWS_PATIENT = {
     "programs/<int:pk>/end/": "clinician",
     "programs/<int:pk>/cards/": "clinician",
     "programs/<int:pk>/save-as-template/": "clinician",
+    # the program's handout, for the patient and their care team alike
+    "programs/<int:pk>/handout/": "clinician patient",
+    "programs/<int:pk>/handout.pdf": "clinician patient",
     "patients/<int:pk>/messages/": "clinician",
     "patients/<int:pk>/notes/new/": "clinician",
     "patients/me/reminders/": "patient",
@@ -95,6 +98,7 @@ NO_PATIENT_DATA = {
     "patients/new/": "an empty form",
     "activities/new/": "an empty form",
     "prescriptions/<int:item_pk>/apply/": "POST only: applies a suggestion, then redirects",
+    "programs/<int:pk>/handout/email/": "POST only: emails the patient a link, then redirects",
     "api/v1/": "the API root",
     "api/v1/<drf_format_suffix:format>": "the API root",
     "api/v1/me/": "the caller's own account and patient id",

@@ -70,6 +70,9 @@ FILLED = {
     "api/v1/program-templates/(?P<pk>[^/.]+)\\.(?P<format>[a-z0-9]+)/?$": (
         "/api/v1/program-templates/{template}.json"
     ),
+    "programs/<int:pk>/handout/": "/programs/{program}/handout/",
+    "programs/<int:pk>/handout.pdf": "/programs/{program}/handout.pdf",
+    "programs/<int:pk>/handout/email/": "/programs/{program}/handout/email/",
     "education/<int:pk>/": "/education/{card}/",
     "api/v1/patients/<int:pk>/trend/": "/api/v1/patients/{patient}/trend/",
     "api/v1/patients/<int:pk>/status/": "/api/v1/patients/{patient}/status/",

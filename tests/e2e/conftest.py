@@ -117,6 +117,7 @@ def clinician_pages(patient, program) -> list[str]:
         f"/programs/{program.pk}/save-as-template/",
         f"/patients/{patient.pk}/programs/new/?template={starter.pk}",
         "/program-templates/",
+        f"/programs/{program.pk}/handout/",
         "/education/",
         "/library/",
         "/notifications/",

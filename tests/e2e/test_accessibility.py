@@ -62,7 +62,7 @@ def test_clinic_admin_pages_pass_axe(live_server, browser, clinic_admin, patient
     assert found == {path: [] for path in paths}
 
 
-def test_patient_pages_pass_axe_on_a_phone(live_server, browser, patient, conversation):
+def test_patient_pages_pass_axe_on_a_phone(live_server, browser, patient, program, conversation):
     page = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
     log_in(page, live_server.url, patient.user.email)
     paths = [
@@ -73,6 +73,7 @@ def test_patient_pages_pass_axe_on_a_phone(live_server, browser, patient, conver
         f"/patients/{patient.pk}/trend/",
         "/me/record-views/",
         f"/education/{EducationCard.objects.first().pk}/",
+        f"/programs/{program.pk}/handout/",
     ]
     found = {path: violations(page, live_server.url + path) for path in paths}
     assert found == {path: [] for path in paths}

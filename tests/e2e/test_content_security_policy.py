@@ -72,6 +72,7 @@ def test_patient_pages_break_no_rule_on_a_phone(live_server, browser, patient, p
         "/patients/me/reminders/",
         f"/patients/{patient.pk}/trend/",
         f"/education/{EducationCard.objects.first().pk}/",
+        f"/programs/{program.pk}/handout/",
     ]
 
     found = {path: visit(page, live_server.url + path) for path in paths}

@@ -40,6 +40,7 @@ SERVICE_MODULES = [
     "apps.records.erasure",
     "apps.review.services",
     "apps.program_templates.services",
+    "apps.handouts.services",
 ]
 
 NOT_PATIENT_DATA = {
@@ -65,6 +66,7 @@ NOT_PATIENT_DATA = {
     "program_templates.template_from_program": "a clinic's template: no patient kept in it",
     "program_templates.template_update": "a clinic's template, about no patient",
     "program_templates.template_delete": "a clinic's template, about no patient",
+    "handouts.handout_email": "a notification (a delivery record) with a link, not the record",
     "records.pseudonym": "a string",
     "records.pseudonymous_email": "a string",
     "records.retention_end_for_new_request": "a date",

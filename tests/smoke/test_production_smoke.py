@@ -8,6 +8,7 @@ page they can reach and every API GET operation: no 5xx, and the security header
 """
 
 import os
+import re
 import time
 from pathlib import Path
 
@@ -27,6 +28,9 @@ ROLES = {
     "patient Priya": "priya@demo.greenlight.test",
 }
 FIGURES: dict[str, object] = {}
+# The program handout and its PDF: made on the server, with the drawings found under production's
+# static files.
+HANDOUT = re.compile(r"/programs/\d+/handout(/|\.pdf)$")
 
 
 @pytest.fixture(scope="module")
@@ -107,6 +111,13 @@ def test_every_page_a_user_can_reach_works(stack, role):
     assert len(visitor.visited) >= 5, visitor.visited
     server_errors = {p: s for p, s in visitor.visited.items() if s >= 500}
     assert not server_errors
+    handouts = {p: s for p, s in visitor.visited.items() if HANDOUT.match(p)}
+    # Linked from the patient's Today and the clinician's patient page (the PDF link is the
+    # clinician's; the patient's PDF is a form). The demo's clinic admin treats nobody.
+    if role != "clinic admin":
+        assert 200 in handouts.values(), handouts
+    if role == "clinician":
+        assert any(p.endswith(".pdf") and s == 200 for p, s in handouts.items()), handouts
 
 
 @pytest.mark.parametrize("role", list(ROLES))
