@@ -53,12 +53,13 @@ def test_a_five_exercise_program_from_a_template_in_under_ten_actions(
 
 
 def test_the_search_finds_by_caution_shows_it_before_picking_and_adds_with_the_keyboard(
-    live_server, browser, clinician, patient
+    live_server, browser, screenshot, clinician, patient
 ):
     page = browser.new_context(viewport=DESKTOP).new_page()
     log_in(page, live_server.url, clinician.email)
     page.goto(f"{live_server.url}/patients/{patient.pk}/programs/new/")
     search = page.get_by_role("combobox", name=re.compile("Name, progression"))
+    screenshot(page, "builder-search")
 
     search.fill("deep hip flexion squat")
     options = page.get_by_role("listbox", name="Exercises in the library").get_by_role("option")
@@ -66,6 +67,9 @@ def test_the_search_finds_by_caution_shows_it_before_picking_and_adds_with_the_k
     expect(options.first).to_contain_text("Caution for this patient: Deep hip flexion")
 
     search.fill("side plank knee")
+    # the drawing is in the list before picking, beside the name
+    drawing = page.get_by_role("option").filter(has_text="Side plank from knee").locator("img")
+    expect(drawing).to_have_attribute("src", re.compile(r"exercises/side-plank-knee.*\.svg"))
     search.press("ArrowDown")
     search.press("ArrowUp")
     search.press("Enter")
