@@ -14,6 +14,7 @@ from apps.care.api import PatientMessagesReadView, PatientMessagesView
 from apps.exercises.api import ExerciseViewSet, ProgressionViewSet
 from apps.painlogs.api import ActivityViewSet, WorkoutViewSet
 from apps.patients.api import PatientViewSet
+from apps.program_templates.api import ProgramTemplateViewSet
 from apps.programs.api import PatientProgramsView, PrescriptionApplyView, ProgramViewSet
 from apps.records.api import MyExportView, PatientExportView
 from apps.review.api import PatientStatusView, PatientTrendView, TriageView
@@ -23,6 +24,7 @@ router.register("progressions", ProgressionViewSet, basename="progression")
 router.register("exercises", ExerciseViewSet, basename="exercise")
 router.register("patients", PatientViewSet, basename="patient")
 router.register("programs", ProgramViewSet, basename="program")
+router.register("program-templates", ProgramTemplateViewSet, basename="program-template")
 router.register("workouts", WorkoutViewSet, basename="workout")
 router.register("activities", ActivityViewSet, basename="activity")
 

@@ -47,6 +47,7 @@ urlpatterns = [
     path("", include((review_urls.painlogs_pages + painlog_urls.urlpatterns, "painlogs"))),
     path("notifications/", include("apps.reminders.urls")),
     path("", include("apps.care.urls")),
+    path("", include("apps.program_templates.urls")),
     path("", include("apps.handouts.urls")),
     path("api/v1/", include("config.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -15,6 +15,9 @@ from apps.common.api import StrictCharField, request_user
 from apps.exercises.models import Exercise
 from apps.exercises.selectors import exercises_for
 from apps.patients.selectors import patients_for
+from apps.program_templates.models import ProgramTemplate
+from apps.program_templates.selectors import templates_for
+from apps.program_templates.services import program_from_template_assign
 
 from .models import PrescribedExercise, Program, ProgressionChange
 from .rules import Decision
@@ -165,6 +168,35 @@ class ProgramWriteSerializer(serializers.Serializer):
             cast(Any, self.fields["items"]).child.fields["exercise"].queryset = exercises_for(user)
 
 
+class ProgramCreateSerializer(ProgramWriteSerializer):
+    """A new program, from scratch or from a template: what is given overrides the template's
+    (its items, name, bands and sessions per week; the review date is its review weeks on)."""
+
+    template = serializers.PrimaryKeyRelatedField(
+        queryset=ProgramTemplate.objects.none(),
+        required=False,
+        help_text="A starter template or one of your clinic's (GET /api/v1/program-templates/).",
+    )
+    review_date = serializers.DateField(required=False)
+    items = serializers.ListField(child=ItemWriteSerializer(), min_length=1, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        if user is not None:
+            cast(Any, self.fields["template"]).queryset = templates_for(user)
+
+    def validate(self, attrs):
+        if attrs.get("template") is None:
+            missing = {
+                f: "This field is required (or start from a template)."
+                for f in ("items", "review_date")
+                if f not in attrs
+            }
+            if missing:
+                raise serializers.ValidationError(missing)
+        return attrs
+
+
 def _items(rows) -> list[ItemInput]:
     return [ItemInput(**row) for row in rows]
 
@@ -204,16 +236,23 @@ class PatientProgramsView(ListCreateAPIView):
             return self.get_paginated_response(data.data)
         return Response(data.data)
 
-    @extend_schema(request=ProgramWriteSerializer, responses={201: ProgramSerializer})
+    @extend_schema(request=ProgramCreateSerializer, responses={201: ProgramSerializer})
     def post(self, request, patient_pk):
         patient = self._patient()
         _require_clinician(request.user)
-        data = ProgramWriteSerializer(data=request.data, user=request.user)
+        data = ProgramCreateSerializer(data=request.data, user=request.user)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        program = program_assign(
-            clinician=request.user, patient=patient, items=_items(fields.pop("items")), **fields
-        )
+        template = fields.pop("template", None)
+        items = _items(fields.pop("items")) if "items" in fields else None
+        if template is not None:
+            program = program_from_template_assign(
+                clinician=request.user, patient=patient, template=template, items=items, **fields
+            )
+        else:
+            program = program_assign(
+                clinician=request.user, patient=patient, items=cast(list, items), **fields
+            )
         return Response(ProgramSerializer(program).data, status=status.HTTP_201_CREATED)
 
 

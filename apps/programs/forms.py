@@ -3,8 +3,11 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.templatetags.static import static
 
-from apps.exercises.rules import format_dose
+from apps.exercises.illustrations import illustration_for
+from apps.exercises.models import Region
+from apps.exercises.rules import format_dose, unit_label
 from apps.exercises.selectors import caution_conflicts
 
 from .services import ItemInput, prescription_caution_check
@@ -57,8 +60,9 @@ def exercise_choices(exercises) -> list:
 
 class PrescribedItemForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The row's legend already says "Exercise n": the select says what it asks for.
     exercise = forms.TypedChoiceField(
-        coerce=int, label="Exercise", widget=forms.Select(attrs={"class": "form-select"})
+        coerce=int, label="Which exercise", widget=forms.Select(attrs={"class": "form-select"})
     )
     sets = forms.IntegerField(min_value=1, max_value=10, required=False)
     target_low = forms.IntegerField(min_value=1, max_value=600, required=False, label="From")
@@ -90,6 +94,14 @@ class PrescribedItemForm(forms.Form):
         self.exercises = {e.pk: e for e in exercises}
         self.patient = patient
         cast(forms.ChoiceField, self.fields["exercise"]).choices = exercise_choices(exercises)
+        self._range_labels_set()
+
+    def _range_labels_set(self) -> None:
+        """ "From"/"To" in the unit of the chosen exercise's dose; the script keeps them so."""
+        exercise = self.chosen_exercise()
+        unit = unit_label(exercise.dose_kind) if exercise else ""
+        for name, label in (("target_low", "From"), ("target_high", "To")):
+            self.fields[name].label = f"{label} ({unit})" if unit else label
 
     def clean(self):
         data = cast(dict[str, Any], super().clean())
@@ -119,13 +131,17 @@ class PrescribedItemForm(forms.Form):
             self.add_error("caution_acknowledged", error.message_dict["caution_acknowledged"])
         return data
 
-    def shows_step_rates(self) -> bool:
-        """Whether the step-rate boxes start visible: the row is a run (the script keeps it so)."""
+    def chosen_exercise(self):
+        """The exercise the row holds now (as submitted, else as prefilled), if any."""
         chosen = self["exercise"].value()
         try:
-            exercise = self.exercises.get(int(chosen)) if chosen not in (None, "") else None
+            return self.exercises.get(int(chosen)) if chosen not in (None, "") else None
         except (TypeError, ValueError):
-            exercise = None
+            return None
+
+    def shows_step_rates(self) -> bool:
+        """Whether the step-rate boxes start visible: the row is a run (the script keeps it so)."""
+        exercise = self.chosen_exercise()
         return bool(exercise and exercise.is_run)
 
     def item(self) -> ItemInput:
@@ -168,10 +184,26 @@ ItemFormSet = cast(
 )
 
 
+def _picker_text(e) -> dict:
+    """What the builder's search shows of an exercise before it is picked, and matches on."""
+    drawing = illustration_for(e)
+    progression = e.progression.name if e.progression else "Our clinic's exercises"
+    return {
+        "name": e.name,
+        "progression": progression,
+        "level": e.level,
+        "region": e.region,
+        "region_label": Region(e.region).label if e.region in Region.values else e.region,
+        "cautions": e.caution_labels(),
+        "img": static(drawing) if drawing else "",
+    }
+
+
 def exercise_defaults(exercises, condition: str) -> dict:
-    """What the builder's script prefills when an exercise is picked."""
+    """What the builder's script prefills when an exercise is picked, and what its search shows."""
     return {
         str(e.pk): {
+            **_picker_text(e),
             "sets": e.default_sets,
             "low": e.default_target_low,
             "high": e.default_target_high,
@@ -186,6 +218,7 @@ def exercise_defaults(exercises, condition: str) -> dict:
                 e.default_rep_hold_seconds,
             ),
             "caution": ", ".join(caution_conflicts(e, condition)),
+            "unit": unit_label(e.dose_kind),
         }
         for e in exercises
     }

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "apps.painlogs",
     "apps.reminders",
     "apps.care",
+    "apps.program_templates",
     "apps.review",
     "apps.records",
     "apps.handouts",

@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 from apps.accounts.mfa import mfa_ticket_issue
 from apps.exercises.models import Progression
 from apps.painlogs.services import ResultInput, activity_log, workout_log
+from apps.program_templates.services import template_from_program
 from tests.factories import PASSWORD, library_exercise, totp_code, totp_enrol
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +71,12 @@ EXPECTED = {
     ("POST", "/api/v1/prescriptions/{id}/apply/"): _statuses(401, 403, 404, 400, 404),
     ("GET", "/api/v1/programs/{id}/"): READ_OWN,
     ("PATCH", "/api/v1/programs/{id}/"): _statuses(401, 403, 404, 200, 404),
+    # clinicians only; a clinic's own template is its clinic's (the starters are everyone's)
+    ("GET", "/api/v1/program-templates/"): _statuses(401, 403, 403, 200, 200),
+    ("POST", "/api/v1/program-templates/"): _statuses(401, 403, 403, 201, 201),
+    ("GET", "/api/v1/program-templates/{id}/"): _statuses(401, 403, 403, 200, 404),
+    ("PATCH", "/api/v1/program-templates/{id}/"): _statuses(401, 403, 403, 200, 404),
+    ("DELETE", "/api/v1/program-templates/{id}/"): _statuses(401, 403, 403, 204, 404),
     ("GET", "/api/v1/progressions/"): READ_ALL,
     ("GET", "/api/v1/progressions/{id}/"): READ_ALL,
     ("GET", "/api/v1/workouts/"): READ_ALL,
@@ -123,6 +130,7 @@ def world(patient, program, other_patient, clinician, other_clinic_clinician):
         "users": users,
         "patient": patient,
         "program": program,
+        "template": template_from_program(clinician=clinician, program=program, name="Ours"),
         "workout": workout,
         "activity": activity,
         "patient_token": AuthToken.objects.create(patient.user)[0],
@@ -140,6 +148,7 @@ def _path(method, path, world) -> str:
         "/api/v1/patients/{id}/audit/": world["patient"].pk,
         "/api/v1/patients/{id}/emergency-access/": world["patient"].pk,
         "/api/v1/programs/{id}/": world["program"].pk,
+        "/api/v1/program-templates/{id}/": world["template"].pk,
         "/api/v1/prescriptions/{id}/apply/": world["program"].items.first().pk,
         "/api/v1/progressions/{id}/": Progression.objects.first().pk,
         "/api/v1/workouts/{id}/": world["workout"].pk,
@@ -197,6 +206,11 @@ def _body(method, path, role, world):
         "/api/v1/patients/{id}/emergency-access/": {"reason": "Covering for a colleague"},
         "/api/v1/patients/{patient_pk}/messages/": {"body": "How long should I rest?"},
         "/api/v1/programs/{id}/": {"pain_ceiling": 4},
+        "/api/v1/program-templates/": {
+            "name": f"Template {n}",
+            "items": [{"exercise": library_exercise("hip-hike").pk}],
+        },
+        "/api/v1/program-templates/{id}/": {"name": f"Renamed {n}"},
         "/api/v1/prescriptions/{id}/apply/": {"decision": "progress"},
         "/api/v1/workouts/": {
             "results": [

@@ -29,6 +29,7 @@ SHOWS_PATIENT = {
     "programs/<int:pk>/edit/": "clinician",
     "programs/<int:pk>/end/": "clinician",
     "programs/<int:pk>/cards/": "clinician",
+    "programs/<int:pk>/save-as-template/": "clinician",
     # the program's handout, for the patient and their care team alike
     "programs/<int:pk>/handout/": "clinician patient",
     "programs/<int:pk>/handout.pdf": "clinician patient",
@@ -85,6 +86,8 @@ NO_PATIENT_DATA_PREFIXES = {
     "education/": "education cards, shared by the clinic",
     "notifications/": "its actions are POSTs (the list itself is in SHOWS_PATIENT)",
     "api/v1/exercises": "the exercise library",
+    "program-templates/": "program templates: exercises and doses, about no patient",
+    "api/v1/program-templates": "program templates: exercises and doses, about no patient",
     "api/v1/progressions": "the exercise library",
     "api/schema/": "the OpenAPI schema",
     "api/docs/": "the API docs",

@@ -21,6 +21,7 @@ from apps.care.services import message_send
 from apps.common.security import csp_directives, security_header_problems
 from apps.exercises.models import Progression
 from apps.painlogs.services import activity_log
+from apps.program_templates.models import ProgramTemplate
 from apps.reminders.models import Notification
 from apps.reminders.services import unsubscribe_token
 from tests.conftest import client_for
@@ -61,6 +62,14 @@ FILLED = {
     "patients/<int:pk>/messages/": "/patients/{patient}/messages/",
     "patients/<int:pk>/notes/new/": "/patients/{patient}/notes/new/",
     "programs/<int:pk>/cards/": "/programs/{program}/cards/",
+    "programs/<int:pk>/save-as-template/": "/programs/{program}/save-as-template/",
+    "program-templates/<int:pk>/edit/": "/program-templates/{template}/edit/",
+    "program-templates/<int:pk>/delete/": "/program-templates/{template}/delete/",
+    "api/v1/program-templates\\.(?P<format>[a-z0-9]+)/?$": "/api/v1/program-templates.json",
+    "api/v1/program-templates/(?P<pk>[^/.]+)/$": "/api/v1/program-templates/{template}/",
+    "api/v1/program-templates/(?P<pk>[^/.]+)\\.(?P<format>[a-z0-9]+)/?$": (
+        "/api/v1/program-templates/{template}.json"
+    ),
     "programs/<int:pk>/handout/": "/programs/{program}/handout/",
     "programs/<int:pk>/handout.pdf": "/programs/{program}/handout.pdf",
     "programs/<int:pk>/handout/email/": "/programs/{program}/handout/email/",
@@ -214,6 +223,7 @@ def ids(clinician, patient, program):
         "activity": activity.pk,
         "notification": Notification.objects.get(recipient=clinician).pk,
         "card": EducationCard.objects.first().pk,
+        "template": ProgramTemplate.objects.first().pk,
         "group": group.pk,
         "group_type": ContentType.objects.get_for_model(Group).pk,
         "token": token.pk,

@@ -62,6 +62,10 @@ def _reference_data_load() -> None:
     for module, loader in (
         ("apps.exercises.migrations.0002_load_library", "load_library"),
         ("apps.care.migrations.0002_load_cards", "load_cards"),
+        (
+            "apps.program_templates.migrations.0002_load_starter_templates",
+            "load_starter_templates",
+        ),
     ):
         getattr(import_module(module), loader)(apps, None)
 
@@ -94,6 +98,9 @@ def clinic_admin_pages(patient) -> list[str]:
 
 def clinician_pages(patient, program) -> list[str]:
     """The clinician's main pages, for the checks every page must pass (CSP, accessibility)."""
+    from apps.program_templates.models import ProgramTemplate
+
+    starter = ProgramTemplate.objects.filter(clinic__isnull=True).first()
     return [
         "/patients/triage/",
         "/patients/triage/?show=all",
@@ -109,6 +116,9 @@ def clinician_pages(patient, program) -> list[str]:
         f"/programs/{program.pk}/edit/",
         f"/programs/{program.pk}/cards/",
         f"/programs/{program.pk}/end/",
+        f"/programs/{program.pk}/save-as-template/",
+        f"/patients/{patient.pk}/programs/new/?template={starter.pk}",
+        "/program-templates/",
         f"/programs/{program.pk}/handout/",
         "/education/",
         "/library/",

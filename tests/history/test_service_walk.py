@@ -22,6 +22,8 @@ from apps.history.context import history_context, worker_context
 from apps.painlogs import services as painlogs
 from apps.painlogs.services import ResultInput
 from apps.patients import services as patients
+from apps.program_templates import services as program_templates
+from apps.program_templates.models import ProgramTemplate
 from apps.programs import services as programs
 from apps.programs.services import ItemInput
 from apps.records import erasure
@@ -37,6 +39,7 @@ SERVICE_MODULES = [
     "apps.care.services",
     "apps.records.erasure",
     "apps.review.services",
+    "apps.program_templates.services",
     "apps.handouts.services",
 ]
 
@@ -58,6 +61,11 @@ NOT_PATIENT_DATA = {
     "programs.target_step_rate_default": "arithmetic",
     "care.message_notify": "notifications (delivery records), not the message",
     "care.card_create": "the clinic's card library, about no patient",
+    "program_templates.template_items": "reads a template, writes nothing",
+    "program_templates.template_create": "a clinic's template, about no patient",
+    "program_templates.template_from_program": "a clinic's template: no patient kept in it",
+    "program_templates.template_update": "a clinic's template, about no patient",
+    "program_templates.template_delete": "a clinic's template, about no patient",
     "handouts.handout_email": "a notification (a delivery record) with a link, not the record",
     "records.pseudonym": "a string",
     "records.pseudonymous_email": "a string",
@@ -236,6 +244,29 @@ WRITES = {
                 start_date=timezone.localdate(),
                 review_date=timezone.localdate() + timedelta(days=28),
                 items=[ItemInput(exercise=_bridge(f.program).exercise)],
+            ),
+        ),
+    ),
+    "program_templates.program_from_template_assign": (
+        history.ProgramEvent,
+        lambda f: (
+            f.clinician,
+            lambda: program_templates.program_from_template_assign(
+                clinician=f.clinician,
+                patient=f.patient,
+                template=ProgramTemplate.objects.get(name="Trunk endurance"),
+                start_date=timezone.localdate(),
+            ),
+        ),
+    ),
+    "program_templates.template_cards_apply": (
+        history.CardAssignmentEvent,
+        lambda f: (
+            f.clinician,
+            lambda: program_templates.template_cards_apply(
+                clinician=f.clinician,
+                program=f.program,
+                cards=[EducationCard.objects.get(slug="when-it-flares")],
             ),
         ),
     ),
