@@ -47,6 +47,8 @@ urlpatterns = [
     path("", include((review_urls.painlogs_pages + painlog_urls.urlpatterns, "painlogs"))),
     path("notifications/", include("apps.reminders.urls")),
     path("", include("apps.care.urls")),
+    # Photos and videos: every file through an access-checked view, never MEDIA_URL.
+    path("", include("apps.media.urls")),
     path("api/v1/", include("config.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script from its own URL, not inline, so the
