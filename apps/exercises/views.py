@@ -4,7 +4,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from apps.common.decorators import clinician_required
 from apps.common.forms import form_submit
-
 from apps.media.forms import MediaForm
 from apps.media.selectors import exercise_media
 

@@ -122,7 +122,7 @@ class MediaDetailView(generics.RetrieveDestroyAPIView):
 
     def get_object(self):
         media = super().get_object()
-        if media.prescribed_id:
+        if media.prescribed is not None:
             access_note(self.request, [media.prescribed.program.patient_id])
         return media
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from io import BytesIO
 from typing import IO
 
-import filetype
+import filetype  # type: ignore[import-untyped]
 from django.core.exceptions import ValidationError
 from PIL import Image, ImageOps
 
@@ -66,7 +66,7 @@ def _encoded(image: Image.Image, pillow_format: str, icc_profile: bytes | None) 
     # No metadata is carried over: Pillow writes EXIF or XMP only when given them.
     image.info = {}
     out = BytesIO()
-    options = {"icc_profile": icc_profile} if icc_profile else {}
+    options: dict[str, bytes | int] = {"icc_profile": icc_profile} if icc_profile else {}
     if pillow_format in ("JPEG", "WEBP"):
         options["quality"] = 90
     image.save(out, format=pillow_format, **options)

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -54,16 +55,19 @@ def _chunks(handle: IO[bytes], length: int) -> Iterator[bytes]:
             yield data
 
 
-def _local(request: HttpRequest, field: FieldFile, content_type: str, name: str) -> HttpResponse:
-    size = field.storage.size(field.name)
+def _local(
+    request: HttpRequest, field: FieldFile, content_type: str, name: str
+) -> HttpResponseBase:
+    stored = str(field.name)
+    size = field.storage.size(stored)
     try:
         span = requested_range(request.headers.get("Range", ""), size)
     except RangeNotSatisfiable:
         refused = HttpResponse(status=416)
         refused["Content-Range"] = f"bytes */{size}"
         return refused
-    handle = field.storage.open(field.name, "rb")
-    response: HttpResponse | StreamingHttpResponse
+    handle = field.storage.open(stored, "rb")
+    response: HttpResponseBase
     if span is None:
         response = FileResponse(handle, content_type=content_type, filename=name)
     else:
@@ -76,12 +80,12 @@ def _local(request: HttpRequest, field: FieldFile, content_type: str, name: str)
         response["Content-Length"] = str(end - start + 1)
         response["Content-Disposition"] = f'inline; filename="{name}"'
     response["Accept-Ranges"] = "bytes"
-    return response  # type: ignore[return-value]
+    return response
 
 
 def stored_file_response(
     request: HttpRequest, field: FieldFile, *, content_type: str, name: str
-) -> HttpResponse:
+) -> HttpResponseBase:
     """The file itself (local storage) or a redirect to a short-lived signed URL (S3)."""
     if isinstance(field.storage, FileSystemStorage):
         response = _local(request, field, content_type, name)

@@ -73,7 +73,7 @@ def media_by_prescription(
     """For a patient's Today: each item's own media, then the clinic's of its exercise, in one
     query whatever the number of items."""
     items = list(items)
-    by_exercise = defaultdict(list)
+    by_exercise: defaultdict[int, list[int]] = defaultdict(list)
     for item in items:
         by_exercise[item.exercise_id].append(item.pk)
     own: dict[int, list[ExerciseMedia]] = {item.pk: [] for item in items}
@@ -88,6 +88,6 @@ def media_by_prescription(
         if media.prescribed_id:
             own[media.prescribed_id].append(media)
         else:
-            for item_pk in by_exercise[media.exercise_id]:
+            for item_pk in by_exercise[media.exercise_id or 0]:
                 clinic[item_pk].append(media)
     return {pk: own[pk] + clinic[pk] for pk in own}

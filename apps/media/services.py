@@ -33,7 +33,9 @@ def _upload_size(file: IO[bytes]) -> int:
     return int(size)
 
 
-def _clinic_of(*, user: User, exercise: Exercise | None, prescribed: PrescribedExercise | None):
+def _clinic_of(
+    *, user: User, exercise: Exercise | None, prescribed: PrescribedExercise | None
+) -> int:
     """The clinic the media belong to; the caller has already found the target in the user's
     scope (selectors), this refuses what no clinician of the clinic may attach to."""
     require(
@@ -49,7 +51,12 @@ def _clinic_of(*, user: User, exercise: Exercise | None, prescribed: PrescribedE
             exercise.clinic_id in (None, user.clinic_id),
             "Only this clinic's own or library exercises take its media.",
         )
-    return user.clinic_id
+    if prescribed is not None:
+        require(
+            prescribed.program.patient.clinic_id == user.clinic_id,
+            "Only the patient's own clinic can film their exercises.",
+        )
+    return int(user.clinic_id)  # type: ignore[arg-type]  # required above
 
 
 @transaction.atomic
@@ -98,7 +105,7 @@ def media_upload(
 def _files_delete(media: ExerciseMedia) -> None:
     for field in (media.file, media.thumbnail):
         if field:
-            field.storage.delete(field.name)
+            field.storage.delete(str(field.name))
 
 
 @transaction.atomic
@@ -108,6 +115,11 @@ def media_delete(*, user: User, media: ExerciseMedia) -> None:
         user.is_clinician and user.clinic_id == media.clinic_id,
         "Only the clinic's clinicians can remove its photos and videos.",
     )
-    names = [(f.storage, f.name) for f in (media.file, media.thumbnail) if f]
+    files = [(f.storage, str(f.name)) for f in (media.file, media.thumbnail) if f]
     media.delete()
-    transaction.on_commit(lambda: [storage.delete(name) for storage, name in names])
+
+    def files_delete() -> None:
+        for storage, name in files:
+            storage.delete(name)
+
+    transaction.on_commit(files_delete)

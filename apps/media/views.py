@@ -23,7 +23,7 @@ from .services import media_delete, media_upload
 
 def _note_patient(request: HttpRequest, media: ExerciseMedia) -> None:
     """Media filmed for a prescription are the patient's data: their reads are logged."""
-    if media.prescribed_id:
+    if media.prescribed is not None:
         access_note(request, [media.prescribed.program.patient_id])
 
 

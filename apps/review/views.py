@@ -206,7 +206,7 @@ def today(request):
     media = media_by_prescription(patient, items)
     for item in items:
         # The card shows the photos and videos of its own prescription, then the clinic's.
-        item.shown_media = media[item.pk]
+        item.shown_media = media[item.pk]  # type: ignore[attr-defined]
     return render(
         request,
         "painlogs/today.html",

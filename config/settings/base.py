@@ -6,6 +6,7 @@ production differs from local only by environment variables (documented in READM
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 from csp.constants import NONE, SELF
@@ -186,7 +187,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
@@ -195,7 +196,7 @@ STORAGES = {
 # served directly; every file goes through an access-checked view (no MEDIA_URL route exists).
 # MEDIA_STORAGE=s3 keeps them in an S3-compatible bucket instead, read through short-lived
 # signed URLs that the same view hands out after its check.
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 MEDIA_STORAGE = env("MEDIA_STORAGE", default="local")
 MEDIA_IMAGE_MAX_MB = env.int("MEDIA_IMAGE_MAX_MB", default=10)
 MEDIA_VIDEO_MAX_MB = env.int("MEDIA_VIDEO_MAX_MB", default=100)
@@ -218,6 +219,8 @@ if MEDIA_STORAGE == "s3":
             "default_acl": "private",
             "querystring_auth": True,
             "querystring_expire": MEDIA_URL_EXPIRY_SECONDS,
+            # SigV4: the only signature newer regions and MinIO accept; it names its expiry.
+            "signature_version": "s3v4",
             "file_overwrite": False,
             # MinIO and most S3-compatible stores want bucket/key paths, not bucket subdomains.
             "addressing_style": "path" if AWS_S3_ENDPOINT_URL else None,

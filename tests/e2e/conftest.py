@@ -107,6 +107,8 @@ def clinician_pages(patient, program) -> list[str]:
         f"/programs/{program.pk}/edit/",
         f"/programs/{program.pk}/cards/",
         f"/programs/{program.pk}/end/",
+        f"/library/{program.items.first().exercise_id}/",
+        f"/prescriptions/{program.items.first().pk}/media/new/",
         "/education/",
         "/library/",
         "/notifications/",

@@ -122,7 +122,8 @@ def test_a_video_is_stored_under_a_random_name_with_its_type(clinician):
         caption=" Side view ",
     )
     assert (media.kind, media.content_type, media.caption) == ("video", "video/mp4", "Side view")
-    assert "Pat" not in media.file.name and media.file.name.endswith(".mp4")
+    assert "Pat" not in media.file.name
+    assert media.file.name.endswith(".mp4")
     assert media.file.read() == MP4_BYTES
     assert media.size == len(MP4_BYTES)
     assert not media.thumbnail

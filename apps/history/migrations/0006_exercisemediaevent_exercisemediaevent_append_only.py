@@ -8,46 +8,120 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_history_triggers'),
-        ('exercises', '0003_readable_constraint_messages'),
-        ('history', '0005_programevent_end_reason_programevent_ended_by'),
-        ('media', '0002_exercisemedia_insert_insert_and_more'),
-        ('pghistory', '0007_auto_20250421_0444'),
-        ('programs', '0007_program_end_reason'),
+        ("accounts", "0005_history_triggers"),
+        ("exercises", "0003_readable_constraint_messages"),
+        ("history", "0005_programevent_end_reason_programevent_ended_by"),
+        ("media", "0002_exercisemedia_insert_insert_and_more"),
+        ("pghistory", "0007_auto_20250421_0444"),
+        ("programs", "0007_program_end_reason"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExerciseMediaEvent',
+            name="ExerciseMediaEvent",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('image', 'Photo'), ('video', 'Video')], max_length=8)),
-                ('file', models.FileField(max_length=200, upload_to='')),
-                ('thumbnail', models.FileField(blank=True, max_length=200, upload_to='')),
-                ('content_type', models.CharField(max_length=40)),
-                ('size', models.PositiveBigIntegerField(help_text='Bytes, as stored.')),
-                ('caption', models.CharField(blank=True, max_length=200)),
-                ('clinic', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='accounts.clinic')),
-                ('exercise', models.ForeignKey(blank=True, db_constraint=False, help_text="A clinic's media of an exercise (its own or the library's).", null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='exercises.exercise')),
-                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
-                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='media.exercisemedia')),
-                ('prescribed', models.ForeignKey(blank=True, db_constraint=False, help_text="Filmed in clinic for this patient's prescribed exercise.", null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='programs.prescribedexercise')),
-                ('uploaded_by', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL)),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("image", "Photo"), ("video", "Video")], max_length=8
+                    ),
+                ),
+                ("file", models.FileField(max_length=200, upload_to="")),
+                ("thumbnail", models.FileField(blank=True, max_length=200, upload_to="")),
+                ("content_type", models.CharField(max_length=40)),
+                ("size", models.PositiveBigIntegerField(help_text="Bytes, as stored.")),
+                ("caption", models.CharField(blank=True, max_length=200)),
+                (
+                    "clinic",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="accounts.clinic",
+                    ),
+                ),
+                (
+                    "exercise",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="A clinic's media of an exercise (its own or the library's).",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="exercises.exercise",
+                    ),
+                ),
+                (
+                    "pgh_context",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="pghistory.context",
+                    ),
+                ),
+                (
+                    "pgh_obj",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="events",
+                        to="media.exercisemedia",
+                    ),
+                ),
+                (
+                    "prescribed",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="Filmed in clinic for this patient's prescribed exercise.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="programs.prescribedexercise",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='exercisemediaevent',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='96321a8674c7500ea2f92c8dce83581f53e53cc5', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_db5c4', table='history_exercisemediaevent', when='BEFORE')),
+            model_name="exercisemediaevent",
+            trigger=pgtrigger.compiler.Trigger(
+                name="append_only",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
+                    hash="96321a8674c7500ea2f92c8dce83581f53e53cc5",
+                    operation="UPDATE OR DELETE",
+                    pgid="pgtrigger_append_only_db5c4",
+                    table="history_exercisemediaevent",
+                    when="BEFORE",
+                ),
+            ),
         ),
     ]

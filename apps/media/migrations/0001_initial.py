@@ -6,38 +6,96 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0005_history_triggers'),
-        ('exercises', '0003_readable_constraint_messages'),
-        ('programs', '0007_program_end_reason'),
+        ("accounts", "0005_history_triggers"),
+        ("exercises", "0003_readable_constraint_messages"),
+        ("programs", "0007_program_end_reason"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExerciseMedia',
+            name="ExerciseMedia",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('image', 'Photo'), ('video', 'Video')], max_length=8)),
-                ('file', models.FileField(max_length=200, upload_to='')),
-                ('thumbnail', models.FileField(blank=True, max_length=200, upload_to='')),
-                ('content_type', models.CharField(max_length=40)),
-                ('size', models.PositiveBigIntegerField(help_text='Bytes, as stored.')),
-                ('caption', models.CharField(blank=True, max_length=200)),
-                ('clinic', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.clinic')),
-                ('exercise', models.ForeignKey(blank=True, help_text="A clinic's media of an exercise (its own or the library's).", null=True, on_delete=django.db.models.deletion.CASCADE, related_name='media', to='exercises.exercise')),
-                ('prescribed', models.ForeignKey(blank=True, help_text="Filmed in clinic for this patient's prescribed exercise.", null=True, on_delete=django.db.models.deletion.CASCADE, related_name='media', to='programs.prescribedexercise')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("image", "Photo"), ("video", "Video")], max_length=8
+                    ),
+                ),
+                ("file", models.FileField(max_length=200, upload_to="")),
+                ("thumbnail", models.FileField(blank=True, max_length=200, upload_to="")),
+                ("content_type", models.CharField(max_length=40)),
+                ("size", models.PositiveBigIntegerField(help_text="Bytes, as stored.")),
+                ("caption", models.CharField(blank=True, max_length=200)),
+                (
+                    "clinic",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.clinic",
+                    ),
+                ),
+                (
+                    "exercise",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="A clinic's media of an exercise (its own or the library's).",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="media",
+                        to="exercises.exercise",
+                    ),
+                ),
+                (
+                    "prescribed",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Filmed in clinic for this patient's prescribed exercise.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="media",
+                        to="programs.prescribedexercise",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'exercise media',
-                'ordering': ['created_at', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('exercise__isnull', False), ('prescribed__isnull', True)), models.Q(('exercise__isnull', True), ('prescribed__isnull', False)), _connector='OR'), name='media_of_an_exercise_or_a_prescription', violation_error_message='Media belong to an exercise or to one prescription.'), models.CheckConstraint(condition=models.Q(('kind__in', ['image', 'video'])), name='media_kind_valid')],
+                "verbose_name_plural": "exercise media",
+                "ordering": ["created_at", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("exercise__isnull", False), ("prescribed__isnull", True)),
+                            models.Q(("exercise__isnull", True), ("prescribed__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="media_of_an_exercise_or_a_prescription",
+                        violation_error_message="Media belong to an exercise or to one prescription.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["image", "video"])),
+                        name="media_kind_valid",
+                    ),
+                ],
             },
         ),
     ]

@@ -6,22 +6,52 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('media', '0001_initial'),
+        ("media", "0001_initial"),
     ]
 
     operations = [
         pgtrigger.migrations.AddTrigger(
-            model_name='exercisemedia',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "history_exercisemediaevent" ("caption", "clinic_id", "content_type", "created_at", "exercise_id", "file", "id", "kind", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "prescribed_id", "size", "thumbnail", "updated_at", "uploaded_by_id") VALUES (NEW."caption", NEW."clinic_id", NEW."content_type", NEW."created_at", NEW."exercise_id", NEW."file", NEW."id", NEW."kind", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."prescribed_id", NEW."size", NEW."thumbnail", NEW."updated_at", NEW."uploaded_by_id"); RETURN NULL;', hash='b3a683ebb460c2ece0325bf16bed170fd6d15a91', operation='INSERT', pgid='pgtrigger_insert_insert_3469e', table='media_exercisemedia', when='AFTER')),
+            model_name="exercisemedia",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "history_exercisemediaevent" ("caption", "clinic_id", "content_type", "created_at", "exercise_id", "file", "id", "kind", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "prescribed_id", "size", "thumbnail", "updated_at", "uploaded_by_id") VALUES (NEW."caption", NEW."clinic_id", NEW."content_type", NEW."created_at", NEW."exercise_id", NEW."file", NEW."id", NEW."kind", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."prescribed_id", NEW."size", NEW."thumbnail", NEW."updated_at", NEW."uploaded_by_id"); RETURN NULL;',
+                    hash="b3a683ebb460c2ece0325bf16bed170fd6d15a91",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_3469e",
+                    table="media_exercisemedia",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='exercisemedia',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "history_exercisemediaevent" ("caption", "clinic_id", "content_type", "created_at", "exercise_id", "file", "id", "kind", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "prescribed_id", "size", "thumbnail", "updated_at", "uploaded_by_id") VALUES (NEW."caption", NEW."clinic_id", NEW."content_type", NEW."created_at", NEW."exercise_id", NEW."file", NEW."id", NEW."kind", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."prescribed_id", NEW."size", NEW."thumbnail", NEW."updated_at", NEW."uploaded_by_id"); RETURN NULL;', hash='2dc8f5d127a1af8fab842b91b17fc10e18d59055', operation='UPDATE', pgid='pgtrigger_update_update_7ff1a', table='media_exercisemedia', when='AFTER')),
+            model_name="exercisemedia",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "history_exercisemediaevent" ("caption", "clinic_id", "content_type", "created_at", "exercise_id", "file", "id", "kind", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "prescribed_id", "size", "thumbnail", "updated_at", "uploaded_by_id") VALUES (NEW."caption", NEW."clinic_id", NEW."content_type", NEW."created_at", NEW."exercise_id", NEW."file", NEW."id", NEW."kind", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."prescribed_id", NEW."size", NEW."thumbnail", NEW."updated_at", NEW."uploaded_by_id"); RETURN NULL;',
+                    hash="2dc8f5d127a1af8fab842b91b17fc10e18d59055",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_7ff1a",
+                    table="media_exercisemedia",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='exercisemedia',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "history_exercisemediaevent" ("caption", "clinic_id", "content_type", "created_at", "exercise_id", "file", "id", "kind", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "prescribed_id", "size", "thumbnail", "updated_at", "uploaded_by_id") VALUES (OLD."caption", OLD."clinic_id", OLD."content_type", OLD."created_at", OLD."exercise_id", OLD."file", OLD."id", OLD."kind", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."prescribed_id", OLD."size", OLD."thumbnail", OLD."updated_at", OLD."uploaded_by_id"); RETURN NULL;', hash='a7cf593ae24a4495c60c1aa5f1fd22a3b4de9e11', operation='DELETE', pgid='pgtrigger_delete_delete_cf19f', table='media_exercisemedia', when='AFTER')),
+            model_name="exercisemedia",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "history_exercisemediaevent" ("caption", "clinic_id", "content_type", "created_at", "exercise_id", "file", "id", "kind", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "prescribed_id", "size", "thumbnail", "updated_at", "uploaded_by_id") VALUES (OLD."caption", OLD."clinic_id", OLD."content_type", OLD."created_at", OLD."exercise_id", OLD."file", OLD."id", OLD."kind", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."prescribed_id", OLD."size", OLD."thumbnail", OLD."updated_at", OLD."uploaded_by_id"); RETURN NULL;',
+                    hash="a7cf593ae24a4495c60c1aa5f1fd22a3b4de9e11",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_cf19f",
+                    table="media_exercisemedia",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]
