@@ -6,6 +6,7 @@ and written again by Pillow, which keeps the pixels and drops every piece of met
 position, camera serial, date taken).
 """
 
+import struct
 import warnings
 from dataclasses import dataclass
 from io import BytesIO
@@ -55,7 +56,8 @@ def _decoded(upload: IO[bytes], pillow_format: str) -> Image.Image:
                 return ImageOps.exif_transpose(image)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ValidationError({"file": "This image has too many pixels."}) from None
-    except (OSError, SyntaxError, ValueError):
+    except (OSError, SyntaxError, ValueError, EOFError, struct.error):
+        # Pillow's decoders fail on damaged input in any of these ways: all are a bad upload.
         raise ValidationError({"file": UNREADABLE}) from None
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -198,6 +199,8 @@ STORAGES: dict[str, dict[str, Any]] = {
 # signed URLs that the same view hands out after its check.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 MEDIA_STORAGE = env("MEDIA_STORAGE", default="local")
+if MEDIA_STORAGE not in ("local", "s3"):
+    raise ImproperlyConfigured(f"MEDIA_STORAGE is local or s3, not {MEDIA_STORAGE!r}.")
 MEDIA_IMAGE_MAX_MB = env.int("MEDIA_IMAGE_MAX_MB", default=10)
 MEDIA_VIDEO_MAX_MB = env.int("MEDIA_VIDEO_MAX_MB", default=100)
 MEDIA_URL_EXPIRY_SECONDS = env.int("MEDIA_URL_EXPIRY_SECONDS", default=300)

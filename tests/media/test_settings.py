@@ -47,3 +47,9 @@ def test_s3_storage_signs_urls_and_the_policy_allows_the_buckets_origin():
     assert options["default_acl"] == "private"
     assert loaded["img"] == ["'self'", "data:", "https://minio.clinic.example:9000"]
     assert loaded["media"] == ["'self'", "https://minio.clinic.example:9000"]
+
+
+def test_an_unknown_storage_is_refused_at_start_up():
+    result = _settings(code=SHOW, **COMPLETE, MEDIA_STORAGE="S3 please")
+    assert result.returncode != 0
+    assert "MEDIA_STORAGE is local or s3, not 'S3 please'." in result.stderr
