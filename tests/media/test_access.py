@@ -86,6 +86,8 @@ def test_reading_a_patients_photo_is_in_the_access_log(filmed, patient, clinicia
 
     row = AuditEvent.objects.get(kind="access")
     assert (row.user_id, row.patient_ids, row.route) == (clinician.pk, [patient.pk], "media:file")
+    # the patient reads it in words on "Who viewed my record"
+    assert row.what() == "Photo or video filmed in clinic"
 
 
 def test_the_stored_file_is_not_reachable_by_its_storage_path(filmed, patient_client):
