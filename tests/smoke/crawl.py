@@ -220,8 +220,9 @@ class ApiWalk:
             self.ids["patients"] = me["patient_id"]
         paths = [p for p, ops in schema["paths"].items() if "get" in ops]
         statuses = {}
-        # Lists first (fewest parameters), so that details and nested lists find their ids.
-        for template in sorted(paths, key=lambda p: (p.count("{"), p)):
+        # Lists first (fewest parameters, then lists before details), so that details and
+        # nested lists find their ids: /media/{id}/ after /prescriptions/{id}/media/.
+        for template in sorted(paths, key=lambda p: (p.count("{"), p.endswith("}/"), p)):
             path = self._fill(template)
             if path is None:
                 statuses[template] = 0
@@ -248,3 +249,6 @@ class ApiWalk:
         results = body.get("results") if isinstance(body, dict) else body
         if isinstance(results, list) and results and "id" in results[0]:
             self.ids.setdefault(path.strip("/").split("/")[-1], results[0]["id"])
+            # A program's items are the prescriptions that /prescriptions/{id}/... name.
+            if items := results[0].get("items"):
+                self.ids.setdefault("prescriptions", items[0]["id"])
