@@ -196,7 +196,7 @@ class Command(BaseCommand):
             self._day(demo, user, program, start + timedelta(days=day), zone, rng, now)
             if demo.story == "running" and day == RUN_STAGE_UP_DAY:
                 self._run_stage_up(clinician, program, start + timedelta(days=day), zone)
-        first = program.items.first()
+        first = program.items.all()[0]
         media_upload(
             user=clinician,
             file=ContentFile(_demo_photo(first.exercise.name), name="demo.jpg"),
