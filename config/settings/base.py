@@ -394,6 +394,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Home physical therapy for hip pain: programs, workouts, pain traffic light.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several models have a "kind": each choice set keeps a stable name (activities' came first).
+    "ENUM_NAME_OVERRIDES": {
+        "KindEnum": "apps.painlogs.models.Activity.Kind",
+        "MediaKindEnum": "apps.media.models.ExerciseMedia.Kind",
+    },
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
