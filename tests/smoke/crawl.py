@@ -187,9 +187,13 @@ class Visitor:
         self._fetch_assets(assets)
 
     def _fetch_assets(self, assets: set[str]) -> None:
-        """Pages link hashed static names: each must be served, or the page is broken."""
+        """Pages link hashed static names: each must be served, or the page is broken. The
+        browser sends its cookies with them: photos are served only to who may see them."""
+        cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         for path in sorted(assets):
-            response = self.session.get(self.base_url + path, timeout=30)
+            response = self.session.get(
+                self.base_url + path, headers={"Cookie": cookie}, timeout=30
+            )
             if response.status_code != 200:
                 self.problems.append(Problem(path, response.status_code, "asset not served"))
 
