@@ -30,10 +30,11 @@ COPY config ./config
 COPY templates ./templates
 COPY static ./static
 # Static files are collected once, at build time. The key and console email exist only for this
-# command: at run time production settings require real ones.
+# command: at run time production settings require real ones. var/media exists in the image so
+# that a volume mounted there starts out owned by the app's user.
 RUN DJANGO_SECRET_KEY=collectstatic-build-only EMAIL_URL=consolemail:// \
     GREENLIGHT_ALLOW_CONSOLE_EMAIL=1 python manage.py collectstatic --noinput \
-    && mkdir -p var && chown -R greenlight:greenlight var
+    && mkdir -p var/media && chown -R greenlight:greenlight var
 
 USER greenlight
 EXPOSE 8000

@@ -12,6 +12,7 @@ from apps.accounts.api import (
 from apps.audit.api import EmergencyAccessView, PatientAuditView
 from apps.care.api import PatientMessagesReadView, PatientMessagesView
 from apps.exercises.api import ExerciseViewSet, ProgressionViewSet
+from apps.media.api import ExerciseMediaView, MediaDetailView, PrescriptionMediaView
 from apps.painlogs.api import ActivityViewSet, WorkoutViewSet
 from apps.patients.api import PatientViewSet
 from apps.program_templates.api import ProgramTemplateViewSet
@@ -67,5 +68,12 @@ urlpatterns = [
         PatientMessagesReadView.as_view(),
         name="patient-messages-read",
     ),
+    path("exercises/<int:pk>/media/", ExerciseMediaView.as_view(), name="exercise-media"),
+    path(
+        "prescriptions/<int:pk>/media/",
+        PrescriptionMediaView.as_view(),
+        name="prescription-media",
+    ),
+    path("media/<int:pk>/", MediaDetailView.as_view(), name="media-detail"),
     path("", include(router.urls)),
 ]

@@ -49,6 +49,8 @@ urlpatterns = [
     path("", include("apps.care.urls")),
     path("", include("apps.program_templates.urls")),
     path("", include("apps.handouts.urls")),
+    # Photos and videos: every file through an access-checked view, never MEDIA_URL.
+    path("", include("apps.media.urls")),
     path("api/v1/", include("config.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script from its own URL, not inline, so the

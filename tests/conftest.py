@@ -40,6 +40,12 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploaded photos and videos land in the test's own folder, never in var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def smtp(settings, mailoutbox) -> SMTPServer:
     """The mail server the worker sends through (emails land in ``mailoutbox``); a test can make

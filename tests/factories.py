@@ -1,10 +1,14 @@
 from datetime import date, time, timedelta
+from io import BytesIO
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 from apps.accounts.models import Clinic, User
 from apps.exercises.models import Exercise
+from apps.media.services import media_upload
 from apps.painlogs.models import Workout
 from apps.patients.models import Patient
 from apps.programs.models import PrescribedExercise, Program
@@ -135,3 +139,26 @@ class WorkoutFactory(factory.django.DjangoModelFactory):
     pain_ceiling = 3
     green_max = 2
     light = "green"
+
+
+def image_bytes(fmt: str = "JPEG", *, size=(64, 48), exif=None, color=(200, 30, 30)) -> bytes:
+    """A small real image made by Pillow; ``exif`` (an Image.Exif) is written into it."""
+    out = BytesIO()
+    options = {"exif": exif} if exif is not None else {}
+    Image.new("RGB", size, color).save(out, format=fmt, **options)
+    return out.getvalue()
+
+
+# The first bytes of an MP4 as phones write it ("ftyp" box, brand mp42): enough for the type.
+MP4_BYTES = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(range(256)) * 8
+
+
+def upload(data: bytes, name: str = "photo.jpg", content_type: str = "image/jpeg"):
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def prescription_photo(clinician, item, caption: str = "Knee over the toes"):
+    """A photo filmed in clinic for ``item``, through the real service."""
+    return media_upload(
+        user=clinician, file=upload(image_bytes()), prescribed=item, caption=caption
+    )

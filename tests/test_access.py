@@ -39,6 +39,7 @@ PATIENT_PAGES = [
         "program",
     ),  # the confirmation page; tests/programs/test_program_end.py ends
     ("get", "care:program_cards", "program"),
+    ("get", "media:prescription_new", "item"),
 ]
 PAGE_IDS = [name for _, name, _ in PATIENT_PAGES]
 # Pages the patient shares with their care team: the program's handout and its PDF.
@@ -50,7 +51,7 @@ SHARED_IDS = [name for _, name, _ in SHARED_PAGES]
 
 
 def _open(client, method, name, target, *, patient, program):
-    pk = patient.pk if target == "patient" else program.pk
+    pk = {"patient": patient.pk, "program": program.pk}.get(target) or program.items.first().pk
     return getattr(client, method)(reverse(name, args=[pk]))
 
 
@@ -379,6 +380,7 @@ def test_an_anonymous_visitor_is_sent_to_log_in(method, name, target, client, pa
         "activity": _activity(patient).pk,
         "exercise": library_exercise().pk,
         "card": EducationCard.objects.first().pk,
+        "item": program.items.first().pk,
     }
     url = reverse(name, args=[pks[target]] if target else [])
 

@@ -14,12 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.common.timezones import local_date
+from apps.media.services import media_upload
 from apps.painlogs.models import Activity, Workout
 from apps.painlogs.services import ResultInput, activity_log, workout_log
 from apps.programs.selectors import active_program
 from apps.programs.services import ItemInput, program_assign
 
-from .factories import PatientFactory, library_exercise
+from .factories import MP4_BYTES, PatientFactory, library_exercise, prescription_photo, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -158,4 +159,32 @@ def test_the_today_page_costs_the_same_for_3_or_30_workouts(
     assert content.count("Rate it now") == 6  # days 1 to 6 ago
     assert content.count("How sore were you") == 7  # days 1 to 7 ago
     assert "Side plank from knee and elbow" in content
+    assert large == small
+
+
+def test_the_today_page_costs_the_same_with_1_or_12_photos_and_videos(
+    clinician, patient, program, patient_client, record_property
+):
+    # given one photo filmed for Pat's bridge
+    url = reverse("painlogs:today")
+    bridge, plank = program.items.all()
+    prescription_photo(clinician, bridge)
+    small, content = _measure(patient_client, url)
+    assert content.count('src="/media/') == 1
+
+    # when each exercise has its own photos and the clinic's videos
+    for item in (bridge, plank):
+        for n in range(3):
+            prescription_photo(clinician, item, caption=f"photo {item.pk}-{n}")
+            media_upload(
+                user=clinician,
+                file=upload(MP4_BYTES, name="v.mp4", content_type="video/mp4"),
+                exercise=item.exercise,
+            )
+    prescription_photo(clinician, bridge, caption="one more")
+    large, content = _measure(patient_client, url)
+
+    # then every card shows them, at the same cost: one query for all the media
+    record_property("today_media_queries", f"{small} -> {large}")
+    assert content.count('src="/media/') == 14
     assert large == small

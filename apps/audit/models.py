@@ -46,6 +46,12 @@ ROUTE_LABELS = {
     "records:patient_export_summary": "Record export (summary)",
     "api:me-export": "Data export (API)",
     "api:patient-export": "Record export (API)",
+    "media:file": "Photo or video filmed in clinic",
+    "media:thumbnail": "Photo filmed in clinic (thumbnail)",
+    "media:remove": "Photo or video removal form",
+    "media:prescription_new": "Photos and videos of an exercise",
+    "api:prescription-media": "Photos and videos of an exercise (API)",
+    "api:media-detail": "Photo or video (API)",
 }
 
 

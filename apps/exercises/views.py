@@ -4,6 +4,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from apps.common.decorators import clinician_required
 from apps.common.forms import form_submit
+from apps.media.forms import MediaForm
+from apps.media.selectors import exercise_media
 
 from .forms import ExerciseForm, LibraryFilterForm
 from .selectors import exercise_filter, exercises_for, progressions
@@ -27,7 +29,12 @@ def library(request):
 @login_required
 def exercise_detail(request, pk):
     exercise = get_object_or_404(exercises_for(request.user), pk=pk)
-    return render(request, "exercises/detail.html", {"exercise": exercise})
+    context = {
+        "exercise": exercise,
+        "media": exercise_media(user=request.user, exercise=exercise),
+        "media_form": MediaForm() if request.user.is_clinician else None,
+    }
+    return render(request, "exercises/detail.html", context)
 
 
 @clinician_required

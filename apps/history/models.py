@@ -15,6 +15,7 @@ import pghistory
 
 from apps.accounts.models import User
 from apps.care.models import CardAssignment, Message, MessageReceipt, VisitNote
+from apps.media.models import ExerciseMedia
 from apps.painlogs.models import Activity, ExerciseResult, Workout
 from apps.patients.models import Patient
 from apps.programs.models import PrescribedExercise, Program, ProgressionChange
@@ -47,3 +48,5 @@ _track(Message, "MessageEvent")
 _track(MessageReceipt, "MessageReceiptEvent")
 _track(CardAssignment, "CardAssignmentEvent")
 _track(VisitNote, "VisitNoteEvent")
+# Filmed in clinic for one patient; a clinic's media of an exercise are tracked alike.
+_track(ExerciseMedia, "ExerciseMediaEvent")

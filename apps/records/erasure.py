@@ -32,6 +32,7 @@ from apps.accounts.services import user_sessions_end, user_tokens_revoke
 from apps.audit.models import AccessGrant, AuditEvent
 from apps.care.models import CardAssignment, Message, MessageReceipt, VisitNote
 from apps.common.services import require
+from apps.media.models import ExerciseMedia
 from apps.painlogs.models import Activity, ExerciseResult, Workout
 from apps.patients.models import Patient
 from apps.programs.models import PrescribedExercise, Program, ProgressionChange
@@ -70,6 +71,7 @@ def _rows(patient: Patient) -> dict[type[models.Model], models.QuerySet]:
         CardAssignment: CardAssignment.objects.filter(program__patient=patient),
         VisitNote: VisitNote.objects.filter(patient=patient),
         AccessGrant: AccessGrant.objects.filter(patient=patient),
+        ExerciseMedia: ExerciseMedia.objects.filter(prescribed__program__patient=patient),
     }
 
 
@@ -87,6 +89,7 @@ def _free_text() -> dict[type[models.Model], dict[str, object]]:
         Message: {"body": ERASED},
         VisitNote: {"text": ERASED},
         AccessGrant: {"reason": ERASED},
+        ExerciseMedia: {"caption": ""},
     }
 
 
@@ -245,7 +248,8 @@ def _record_delete(patient: Patient) -> None:
     rows = _rows(patient)
     ids = {model: list(qs.values_list("pk", flat=True)) for model, qs in rows.items()}
     model: type[models.Model]
-    for model in (ExerciseResult, Workout, ProgressionChange):
+    _media_files_delete_on_commit(rows[ExerciseMedia])
+    for model in (ExerciseResult, Workout, ProgressionChange, ExerciseMedia):
         rows[model].delete()
     # The patient's own messages would block their user: they go with the patient first.
     Patient.objects.filter(pk=patient.pk).delete()
@@ -258,6 +262,18 @@ def _record_delete(patient: Patient) -> None:
             event_model.objects.filter(
                 _events_naming(event_model, ids.get(model, []), patient)
             ).delete()
+
+
+def _media_files_delete_on_commit(media: models.QuerySet) -> None:
+    """Photos and videos filmed for the patient leave storage with their rows, once the
+    deletion is committed (a rolled-back purge keeps them)."""
+    files = [(f.storage, str(f.name)) for m in media for f in (m.file, m.thumbnail) if f]
+
+    def files_delete() -> None:
+        for storage, name in files:
+            storage.delete(name)
+
+    transaction.on_commit(files_delete)
 
 
 def _orphan_contexts_delete() -> None:

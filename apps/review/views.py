@@ -18,6 +18,7 @@ from apps.care.selectors import (
 )
 from apps.common.decorators import clinician_required, patient_required
 from apps.common.forms import form_submit
+from apps.media.selectors import media_by_prescription
 from apps.painlogs.forms import WorkoutLogForm
 from apps.painlogs.selectors import (
     activities_awaiting_soreness,
@@ -202,6 +203,10 @@ def today(request):
         )
         return redirect("painlogs:today")
     local_today = patient_today(patient, now)
+    media = media_by_prescription(patient, items)
+    for item in items:
+        # The card shows the photos and videos of its own prescription, then the clinic's.
+        item.shown_media = media[item.pk]  # type: ignore[attr-defined]
     return render(
         request,
         "painlogs/today.html",

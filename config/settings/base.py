@@ -6,9 +6,11 @@ production differs from local only by environment variables (documented in READM
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -53,6 +55,7 @@ INSTALLED_APPS = [
     "apps.review",
     "apps.records",
     "apps.handouts",
+    "apps.media",
     "pgtrigger",
     "pghistory",
     "apps.history",
@@ -187,10 +190,47 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Clinic media (apps/media): photos and videos of exercises. Nothing under MEDIA_ROOT is ever
+# served directly; every file goes through an access-checked view (no MEDIA_URL route exists).
+# MEDIA_STORAGE=s3 keeps them in an S3-compatible bucket instead, read through short-lived
+# signed URLs that the same view hands out after its check.
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
+MEDIA_STORAGE = env("MEDIA_STORAGE", default="local")
+if MEDIA_STORAGE not in ("local", "s3"):
+    raise ImproperlyConfigured(f"MEDIA_STORAGE is local or s3, not {MEDIA_STORAGE!r}.")
+MEDIA_IMAGE_MAX_MB = env.int("MEDIA_IMAGE_MAX_MB", default=10)
+MEDIA_VIDEO_MAX_MB = env.int("MEDIA_VIDEO_MAX_MB", default=100)
+MEDIA_URL_EXPIRY_SECONDS = env.int("MEDIA_URL_EXPIRY_SECONDS", default=300)
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="greenlight-media")
+AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL", default="") or None
+AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME", default="") or None
+AWS_ACCESS_KEY_ID = env("AWS_ACCESS_KEY_ID", default="") or None
+AWS_SECRET_ACCESS_KEY = env("AWS_SECRET_ACCESS_KEY", default="") or None
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": AWS_S3_ENDPOINT_URL,
+            "region_name": AWS_S3_REGION_NAME,
+            "access_key": AWS_ACCESS_KEY_ID,
+            "secret_key": AWS_SECRET_ACCESS_KEY,
+            # Private objects: readable only through a signed URL that expires.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": MEDIA_URL_EXPIRY_SECONDS,
+            # SigV4: the only signature newer regions and MinIO accept; it names its expiry.
+            "signature_version": "s3v4",
+            "file_overwrite": False,
+            # MinIO and most S3-compatible stores want bucket/key paths, not bucket subdomains.
+            "addressing_style": "path" if AWS_S3_ENDPOINT_URL else None,
+        },
+    }
 
 # An empty EMAIL_URL counts as unset: emails go to the console (production refuses that).
 EMAIL_CONFIG = env.email_url_config(env("EMAIL_URL", default="") or "consolemail://")
@@ -235,6 +275,17 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     },
 }
+# A signed media URL leads the browser to the bucket: its origin may show images and videos.
+if MEDIA_STORAGE == "s3":
+    from apps.media.storage import bucket_origins  # noqa: E402
+
+    _media_origins = bucket_origins(
+        endpoint_url=AWS_S3_ENDPOINT_URL,
+        bucket=AWS_STORAGE_BUCKET_NAME,
+        region=AWS_S3_REGION_NAME,
+    )
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] += _media_origins
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["media-src"] = [SELF, *_media_origins]
 
 # Clinical defaults (docs/clinical.md); every one is editable per program by the clinician.
 GREENLIGHT = {
@@ -345,6 +396,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Home physical therapy for hip pain: programs, workouts, pain traffic light.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several models have a "kind": each choice set keeps a stable name (activities' came first).
+    "ENUM_NAME_OVERRIDES": {
+        "KindEnum": "apps.painlogs.models.Activity.Kind",
+        "MediaKindEnum": "apps.media.models.ExerciseMedia.Kind",
+    },
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

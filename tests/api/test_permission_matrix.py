@@ -17,7 +17,15 @@ from apps.accounts.mfa import mfa_ticket_issue
 from apps.exercises.models import Progression
 from apps.painlogs.services import ResultInput, activity_log, workout_log
 from apps.program_templates.services import template_from_program
-from tests.factories import PASSWORD, library_exercise, totp_code, totp_enrol
+from tests.factories import (
+    PASSWORD,
+    image_bytes,
+    library_exercise,
+    prescription_photo,
+    totp_code,
+    totp_enrol,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 ROLES = ["anonymous", "patient", "other_patient", "clinician", "stranger"]
@@ -84,6 +92,15 @@ EXPECTED = {
     ("POST", "/api/v1/workouts/"): _statuses(401, 201, 400, 403, 403),
     ("GET", "/api/v1/workouts/{id}/"): READ_OWN,
     ("POST", "/api/v1/workouts/{id}/followup/"): _statuses(401, 200, 404, 403, 404),
+    # a library exercise: each caller lists their own clinic's media of it (patients those of
+    # exercises they are prescribed); clinicians add their clinic's
+    ("GET", "/api/v1/exercises/{id}/media/"): READ_ALL,
+    ("POST", "/api/v1/exercises/{id}/media/"): _statuses(401, 403, 403, 201, 201),
+    # filmed in clinic for our patient: the patient reads, their care team adds and removes
+    ("GET", "/api/v1/prescriptions/{id}/media/"): READ_OWN,
+    ("POST", "/api/v1/prescriptions/{id}/media/"): _statuses(401, 403, 404, 201, 404),
+    ("GET", "/api/v1/media/{id}/"): READ_OWN,
+    ("DELETE", "/api/v1/media/{id}/"): _statuses(401, 403, 404, 204, 404),
 }
 
 
@@ -134,6 +151,7 @@ def world(patient, program, other_patient, clinician, other_clinic_clinician):
         "workout": workout,
         "activity": activity,
         "patient_token": AuthToken.objects.create(patient.user)[0],
+        "media": prescription_photo(clinician, program.items.first()),
     }
 
 
@@ -153,6 +171,9 @@ def _path(method, path, world) -> str:
         "/api/v1/progressions/{id}/": Progression.objects.first().pk,
         "/api/v1/workouts/{id}/": world["workout"].pk,
         "/api/v1/workouts/{id}/followup/": world["workout"].pk,
+        "/api/v1/exercises/{id}/media/": library_exercise("hip-hike").pk,
+        "/api/v1/prescriptions/{id}/media/": world["program"].items.first().pk,
+        "/api/v1/media/{id}/": world["media"].pk,
     }
     return path.format(
         id=ids.get(path),
@@ -219,6 +240,8 @@ def _body(method, path, role, world):
             ]
         },
         "/api/v1/workouts/{id}/followup/": {"pain": 1},
+        "/api/v1/exercises/{id}/media/": {"file": upload(image_bytes()), "caption": "Side"},
+        "/api/v1/prescriptions/{id}/media/": {"file": upload(image_bytes()), "caption": "Top"},
     }
     return bodies.get(path)
 
@@ -237,5 +260,7 @@ def test_status_for_each_role(world, method, path, role):
     client = _client(role, world)
     url = _path(method, path, world)
     body = _body(method, path, role, world)
-    response = getattr(client, method.lower())(url, body, format="json")
+    # uploads are multipart, everything else JSON
+    body_format = "multipart" if body and "file" in body else "json"
+    response = getattr(client, method.lower())(url, body, format=body_format)
     assert response.status_code == EXPECTED[(method, path)][role], response.content[:300]

@@ -50,6 +50,13 @@ SHOWS_PATIENT = {
     "patients/<int:pk>/export/summary/": "clinician patient",
     "api/v1/me/export/": "patient",
     "api/v1/patients/<int:pk>/export/": "clinician patient",
+    # a photo filmed in clinic for the patient, its list and its details
+    "media/<int:pk>/": "clinician patient",
+    "media/<int:pk>/thumbnail/": "clinician patient",
+    "media/<int:pk>/remove/": "clinician",
+    "prescriptions/<int:item_pk>/media/new/": "clinician",
+    "api/v1/prescriptions/<int:pk>/media/": "clinician patient",
+    "api/v1/media/<int:pk>/": "clinician patient",
 }
 # The API serves the patient and their care team alike; DRF's format-suffix twins too.
 for _route in [

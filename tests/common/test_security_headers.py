@@ -25,7 +25,7 @@ from apps.program_templates.models import ProgramTemplate
 from apps.reminders.models import Notification
 from apps.reminders.services import unsubscribe_token
 from tests.conftest import client_for
-from tests.factories import PASSWORD, library_exercise, totp_enrol
+from tests.factories import PASSWORD, library_exercise, prescription_photo, totp_enrol
 from tests.helpers import logged_session
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +74,14 @@ FILLED = {
     "programs/<int:pk>/handout.pdf": "/programs/{program}/handout.pdf",
     "programs/<int:pk>/handout/email/": "/programs/{program}/handout/email/",
     "education/<int:pk>/": "/education/{card}/",
+    "media/<int:pk>/": "/media/{media}/",
+    "media/<int:pk>/thumbnail/": "/media/{media}/thumbnail/",
+    "media/<int:pk>/remove/": "/media/{media}/remove/",
+    "library/<int:pk>/media/new/": "/library/{exercise}/media/new/",
+    "prescriptions/<int:item_pk>/media/new/": "/prescriptions/{item}/media/new/",
+    "api/v1/exercises/<int:pk>/media/": "/api/v1/exercises/{exercise}/media/",
+    "api/v1/prescriptions/<int:pk>/media/": "/api/v1/prescriptions/{item}/media/",
+    "api/v1/media/<int:pk>/": "/api/v1/media/{media}/",
     "api/v1/patients/<int:pk>/trend/": "/api/v1/patients/{patient}/trend/",
     "api/v1/patients/<int:pk>/status/": "/api/v1/patients/{patient}/status/",
     # triage lists only who needs attention unless asked for everyone
@@ -232,6 +240,8 @@ def ids(clinician, patient, program):
         "device": device.pk,
         "authenticator": totp_enrol(clinician).pk,
         "unsubscribe": unsubscribe_token(clinician.pk),
+        # a photo filmed in clinic for the patient: patient data
+        "media": prescription_photo(clinician, item).pk,
     }
 
 

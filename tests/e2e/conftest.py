@@ -120,6 +120,8 @@ def clinician_pages(patient, program) -> list[str]:
         f"/patients/{patient.pk}/programs/new/?template={starter.pk}",
         "/program-templates/",
         f"/programs/{program.pk}/handout/",
+        f"/library/{program.items.first().exercise_id}/",
+        f"/prescriptions/{program.items.first().pk}/media/new/",
         "/education/",
         "/library/",
         "/notifications/",

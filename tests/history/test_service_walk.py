@@ -19,6 +19,7 @@ from apps.care import services as care
 from apps.care.models import CardAssignment, EducationCard
 from apps.history import models as history
 from apps.history.context import history_context, worker_context
+from apps.media import services as media
 from apps.painlogs import services as painlogs
 from apps.painlogs.services import ResultInput
 from apps.patients import services as patients
@@ -27,6 +28,7 @@ from apps.program_templates.models import ProgramTemplate
 from apps.programs import services as programs
 from apps.programs.services import ItemInput
 from apps.records import erasure
+from tests.factories import image_bytes, prescription_photo, upload
 from tests.helpers import logged_session
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +43,7 @@ SERVICE_MODULES = [
     "apps.review.services",
     "apps.program_templates.services",
     "apps.handouts.services",
+    "apps.media.services",
 ]
 
 NOT_PATIENT_DATA = {
@@ -409,6 +412,24 @@ WRITES = {
                 visit_date=timezone.localdate(),
                 kind="in_clinic",
                 text="Hip flexor release; next in two weeks.",
+            ),
+        ),
+    ),
+    "media.media_upload": (
+        history.ExerciseMediaEvent,
+        lambda f: (
+            f.clinician,
+            lambda: media.media_upload(
+                user=f.clinician, file=upload(image_bytes()), prescribed=_bridge(f.program)
+            ),
+        ),
+    ),
+    "media.media_delete": (
+        history.ExerciseMediaEvent,
+        lambda f: (
+            f.clinician,
+            lambda: media.media_delete(
+                user=f.clinician, media=prescription_photo(f.clinician, _bridge(f.program))
             ),
         ),
     ),

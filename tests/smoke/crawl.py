@@ -187,9 +187,13 @@ class Visitor:
         self._fetch_assets(assets)
 
     def _fetch_assets(self, assets: set[str]) -> None:
-        """Pages link hashed static names: each must be served, or the page is broken."""
+        """Pages link hashed static names: each must be served, or the page is broken. The
+        browser sends its cookies with them: photos are served only to who may see them."""
+        cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         for path in sorted(assets):
-            response = self.session.get(self.base_url + path, timeout=30)
+            response = self.session.get(
+                self.base_url + path, headers={"Cookie": cookie}, timeout=30
+            )
             if response.status_code != 200:
                 self.problems.append(Problem(path, response.status_code, "asset not served"))
 
@@ -220,8 +224,9 @@ class ApiWalk:
             self.ids["patients"] = me["patient_id"]
         paths = [p for p, ops in schema["paths"].items() if "get" in ops]
         statuses = {}
-        # Lists first (fewest parameters), so that details and nested lists find their ids.
-        for template in sorted(paths, key=lambda p: (p.count("{"), p)):
+        # Lists first (fewest parameters, then lists before details), so that details and
+        # nested lists find their ids: /media/{id}/ after /prescriptions/{id}/media/.
+        for template in sorted(paths, key=lambda p: (p.count("{"), p.endswith("}/"), p)):
             path = self._fill(template)
             if path is None:
                 statuses[template] = 0
@@ -248,3 +253,6 @@ class ApiWalk:
         results = body.get("results") if isinstance(body, dict) else body
         if isinstance(results, list) and results and "id" in results[0]:
             self.ids.setdefault(path.strip("/").split("/")[-1], results[0]["id"])
+            # A program's items are the prescriptions that /prescriptions/{id}/... name.
+            if items := results[0].get("items"):
+                self.ids.setdefault("prescriptions", items[0]["id"])

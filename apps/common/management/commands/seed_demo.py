@@ -10,12 +10,15 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from io import BytesIO
 from zoneinfo import ZoneInfo
 
 from allauth.mfa.totp.internal.auth import TOTP
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from apps.accounts.models import Clinic, User
 from apps.accounts.services import clinic_create
@@ -27,6 +30,7 @@ from apps.care.services import (
     visit_note_record,
 )
 from apps.exercises.models import Exercise
+from apps.media.services import media_upload
 from apps.painlogs.services import (
     ResultInput,
     activity_log,
@@ -192,6 +196,13 @@ class Command(BaseCommand):
             self._day(demo, user, program, start + timedelta(days=day), zone, rng, now)
             if demo.story == "running" and day == RUN_STAGE_UP_DAY:
                 self._run_stage_up(clinician, program, start + timedelta(days=day), zone)
+        first = program.items.all()[0]
+        media_upload(
+            user=clinician,
+            file=ContentFile(_demo_photo(first.exercise.name), name="demo.jpg"),
+            prescribed=first,
+            caption=f"Filmed in clinic at the first visit: {demo.name.split()[0]}'s set-up",
+        )
 
     @staticmethod
     def _run_stage_up(clinician, program, day: date, zone):
@@ -314,6 +325,18 @@ def _run_extras(minutes: int, program, moment: datetime, rng) -> dict:
         "distance_km": (minutes / pace).quantize(Decimal("0.01")),
         "step_rate": min(PRIYA_STEP_RATE + 2 + days // 3, 182),
     }
+
+
+def _demo_photo(title: str) -> bytes:
+    """A stand-in for a photo filmed in clinic: a drawn card naming the exercise."""
+    image = Image.new("RGB", (640, 360), (225, 238, 230))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((16, 16, 623, 343), outline=(24, 94, 64), width=4)
+    draw.text((40, 40), "Demo photo", fill=(24, 94, 64), font_size=36)
+    draw.text((40, 100), title, fill=(30, 30, 30), font_size=24)
+    out = BytesIO()
+    image.save(out, format="JPEG", quality=85)
+    return out.getvalue()
 
 
 def _backdate(message, at: datetime):
