@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "apps.care",
     "apps.review",
     "apps.records",
+    "apps.outcomes",
     "pgtrigger",
     "pghistory",
     "apps.history",

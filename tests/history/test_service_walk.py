@@ -37,6 +37,7 @@ SERVICE_MODULES = [
     "apps.care.services",
     "apps.records.erasure",
     "apps.review.services",
+    "apps.outcomes.services",
 ]
 
 NOT_PATIENT_DATA = {
@@ -57,6 +58,7 @@ NOT_PATIENT_DATA = {
     "programs.target_step_rate_default": "arithmetic",
     "care.message_notify": "notifications (delivery records), not the message",
     "care.card_create": "the clinic's card library, about no patient",
+    "outcomes.questionnaire_import": "the clinic's questionnaire definitions, about no patient",
     "records.pseudonym": "a string",
     "records.pseudonymous_email": "a string",
     "records.retention_end_for_new_request": "a date",
