@@ -44,6 +44,8 @@ def parse(text: str) -> dict[str, Any]:
         raise DefinitionError(
             [f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"]
         ) from error
+    except RecursionError as error:
+        raise DefinitionError(["not valid JSON: nested too deeply"]) from error
     if not isinstance(doc, dict) or doc.get("resourceType") != "Questionnaire":
         raise DefinitionError(['not a FHIR Questionnaire: resourceType must be "Questionnaire"'])
     return doc
@@ -97,11 +99,11 @@ def _leaf_items(raw_items: list[dict[str, Any]]) -> tuple[dict[str, Item], list[
 
 
 def _walk(raw_items: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    # A question may have questions nested under it in FHIR: they are items too.
     for raw in raw_items:
-        if raw.get("type") == "group":
-            yield from _walk(_list(raw.get("item")))
-        else:
+        if raw.get("type") != "group":
             yield raw
+        yield from _walk(_list(raw.get("item")))
 
 
 def _structure_problems(spec: Instrument, items: dict[str, Item]) -> list[str]:
@@ -137,7 +139,8 @@ def _wording_problems(item: Item) -> list[str]:
     if not _worded(item.raw.get("text")):
         problems.append(f"item {item.link_id} has no wording")
     for option in _list(item.raw.get("answerOption")):
-        if not _worded(option.get("valueCoding", {}).get("display")):
+        coding = option.get("valueCoding")
+        if not isinstance(coding, dict) or not _worded(coding.get("display")):
             problems.append(f"item {item.link_id} answer {_ordinal(option)} has no wording")
     return problems
 

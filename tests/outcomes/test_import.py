@@ -155,3 +155,17 @@ def test_the_service_gives_the_same_messages_to_a_form(clinic):
     assert error.value.messages == [
         'not a FHIR Questionnaire: resourceType must be "Questionnaire"'
     ]
+
+
+def test_an_item_nested_under_a_question_is_still_checked(tmp_path):
+    doc = _worded("ihot-12")
+    _group(doc, "total")[0]["item"] = [{"linkId": "I99", "type": "integer", "text": "Extra"}]
+    with pytest.raises(CommandError, match="unknown item I99"):
+        _import(_file(tmp_path, doc))
+
+
+def test_junk_where_an_answer_option_belongs_is_named_not_a_crash(tmp_path):
+    doc = _worded("hoos-12")
+    _group(doc, "pain")[0]["answerOption"][0]["valueCoding"] = "none"
+    with pytest.raises(CommandError, match="item P1 answer options must be 0–4"):
+        _import(_file(tmp_path, doc))
