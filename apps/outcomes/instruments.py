@@ -53,6 +53,8 @@ class Instrument:
     summary_of: tuple[str, ...] = ()
     # The item wording is the licensor's: Greenlight ships the structure only.
     licensed_wording: bool = False
+    # False for a slider, whose answer may fall between whole numbers.
+    whole_numbers: bool = True
     scored_items: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -131,6 +133,7 @@ IHOT_12 = Instrument(
     # against the iHOT-12 user guide a clinic receives with its licence.
     subscales=(Subscale("total", "Total", _items("I", 12), 6),),
     licensed_wording=True,
+    whole_numbers=False,
 )
 
 PSFS = Instrument(

@@ -148,7 +148,7 @@ def _in_range(spec: Instrument, value: Answer) -> bool:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return False
     whole = isinstance(value, int) or value.is_integer()
-    return spec.low <= value <= spec.high and (whole or spec.high == 100)
+    return spec.low <= value <= spec.high and (whole or not spec.whole_numbers)
 
 
 def _subscale_score(
@@ -194,6 +194,8 @@ def change(
     spec = instrument(instrument_code)
     if spec.code == "grc":
         raise AnswerError("a global rating of change is itself a change: use grc_direction")
+    if before.instrument != spec.code or after.instrument != spec.code:
+        raise AnswerError(f"both administrations must be {spec.code}")
     table = THRESHOLDS[spec.code] if thresholds is None else thresholds
     subscales = tuple(
         _subscale_change(b, after[b.code], table.get(b.code)) for b in before.subscales

@@ -33,7 +33,7 @@ def questionnaire_import(*, text: str, clinic: Clinic | None) -> Questionnaire:
             f"{spec.code} version {version} is already imported; give the new copy a new version"
         )
     questionnaire = existing or Questionnaire(clinic=clinic, code=spec.code, version=version)
-    questionnaire.title = str(doc["title"]).strip()[:200]
+    questionnaire.title = str(doc["title"]).strip()
     questionnaire.definition = doc
     questionnaire.wording_imported = True
     questionnaire.full_clean()

@@ -122,3 +122,8 @@ def test_a_global_rating_is_not_compared_between_administrations():
         change("grc", _scores("grc", rating=0), _scores("grc", rating=3))
     with pytest.raises(AnswerError):
         grc_direction(8)
+
+
+def test_two_administrations_of_different_instruments_are_not_compared():
+    with pytest.raises(AnswerError, match="both administrations must be ihot-12"):
+        change("ihot-12", _scores("psfs", total=3.0), _ihot(50))

@@ -169,3 +169,8 @@ def test_junk_where_an_answer_option_belongs_is_named_not_a_crash(tmp_path):
     _group(doc, "pain")[0]["answerOption"][0]["valueCoding"] = "none"
     with pytest.raises(CommandError, match="item P1 answer options must be 0–4"):
         _import(_file(tmp_path, doc))
+
+
+def test_a_title_too_long_for_the_library_is_named(tmp_path):
+    with pytest.raises(CommandError, match="at most 200 characters"):
+        _import(_file(tmp_path, _worded("ihot-12") | {"title": "x" * 201}))

@@ -12,7 +12,7 @@ SCORED = sorted(INSTRUMENTS)
 
 def _value(spec: Instrument) -> st.SearchStrategy[int | float]:
     whole = st.integers(spec.low, spec.high)
-    if spec.high == 100:  # a slider may land between whole numbers
+    if not spec.whole_numbers:  # a slider may land between whole numbers
         return whole | st.floats(spec.low, spec.high, allow_nan=False)
     return whole
 
