@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "apps.records",
     "apps.handouts",
     "apps.media",
+    "apps.outcomes",
     "pgtrigger",
     "pghistory",
     "apps.history",

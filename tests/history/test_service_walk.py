@@ -44,6 +44,7 @@ SERVICE_MODULES = [
     "apps.program_templates.services",
     "apps.handouts.services",
     "apps.media.services",
+    "apps.outcomes.services",
 ]
 
 NOT_PATIENT_DATA = {
@@ -70,6 +71,7 @@ NOT_PATIENT_DATA = {
     "program_templates.template_update": "a clinic's template, about no patient",
     "program_templates.template_delete": "a clinic's template, about no patient",
     "handouts.handout_email": "a notification (a delivery record) with a link, not the record",
+    "outcomes.questionnaire_import": "the clinic's questionnaire definitions, about no patient",
     "records.pseudonym": "a string",
     "records.pseudonymous_email": "a string",
     "records.retention_end_for_new_request": "a date",

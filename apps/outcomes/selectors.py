@@ -1,0 +1,24 @@
+"""Reads of questionnaire definitions, scoped to a clinic: a clinic sees the shipped ones and its
+own imported copies, never another clinic's."""
+
+from django.db.models import F, Q, QuerySet
+
+from apps.accounts.models import Clinic
+
+from .models import Questionnaire
+
+
+def questionnaires_for(clinic: Clinic) -> QuerySet[Questionnaire]:
+    return Questionnaire.objects.filter(Q(clinic=None) | Q(clinic=clinic))
+
+
+def questionnaire_for(*, clinic: Clinic, code: str) -> Questionnaire | None:
+    """The definition a patient of ``clinic`` would be given for ``code``: the clinic's own newest
+    copy first, then the installation's; None while a licensed instrument has no wording yet."""
+    return (
+        questionnaires_for(clinic)
+        .filter(code=code, wording_imported=True)
+        # The clinic's own copy before the installation's (SQLite sorts NULL first unless told).
+        .order_by(F("clinic_id").asc(nulls_last=True), "-created_at", "-pk")
+        .first()
+    )
