@@ -16,6 +16,7 @@ import pghistory
 from apps.accounts.models import User
 from apps.care.models import CardAssignment, Message, MessageReceipt, VisitNote
 from apps.media.models import ExerciseMedia
+from apps.outcomes.models import QuestionnaireResponse, QuestionnaireSchedule
 from apps.painlogs.models import Activity, ExerciseResult, Workout
 from apps.patients.models import Patient
 from apps.programs.models import PrescribedExercise, Program, ProgressionChange
@@ -50,3 +51,5 @@ _track(CardAssignment, "CardAssignmentEvent")
 _track(VisitNote, "VisitNoteEvent")
 # Filmed in clinic for one patient; a clinic's media of an exercise are tracked alike.
 _track(ExerciseMedia, "ExerciseMediaEvent")
+_track(QuestionnaireSchedule, "QuestionnaireScheduleEvent")
+_track(QuestionnaireResponse, "QuestionnaireResponseEvent")

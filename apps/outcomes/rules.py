@@ -132,6 +132,11 @@ def score(instrument_code: str, answers: Mapping[str, Answer]) -> Scores:
     return Scores(spec.code, subscales)
 
 
+def answers_check(instrument_code: str, answers: Mapping[str, Answer]) -> None:
+    """Raise AnswerError for an unknown item or an out-of-range value (a partial set is fine)."""
+    _check_answers(instrument(instrument_code), answers)
+
+
 def _check_answers(spec: Instrument, answers: Mapping[str, Answer]) -> None:
     known = set(spec.scored_items) | set(spec.text_items)
     for link_id, value in answers.items():

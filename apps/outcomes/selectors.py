@@ -3,9 +3,11 @@ own imported copies, never another clinic's."""
 
 from django.db.models import F, Q, QuerySet
 
-from apps.accounts.models import Clinic
+from apps.accounts.models import Clinic, User
+from apps.patients.models import Patient
+from apps.patients.selectors import patients_for
 
-from .models import Questionnaire
+from .models import Questionnaire, QuestionnaireResponse
 
 
 def questionnaires_for(clinic: Clinic) -> QuerySet[Questionnaire]:
@@ -21,4 +23,15 @@ def questionnaire_for(*, clinic: Clinic, code: str) -> Questionnaire | None:
         # The clinic's own copy before the installation's (SQLite sorts NULL first unless told).
         .order_by(F("clinic_id").asc(nulls_last=True), "-created_at", "-pk")
         .first()
+    )
+
+
+def responses_for(user: User, patient: Patient) -> QuerySet[QuestionnaireResponse]:
+    """A patient's questionnaire responses, for whoever may see the patient (else none)."""
+    if not patients_for(user).filter(pk=patient.pk).exists():
+        return QuestionnaireResponse.objects.none()
+    return (
+        QuestionnaireResponse.objects.filter(patient=patient)
+        .select_related("questionnaire", "schedule")
+        .order_by("due_date", "pk")
     )

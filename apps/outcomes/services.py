@@ -1,11 +1,18 @@
 """Writes of questionnaire definitions (docs/outcomes.md, "Importing a licensed instrument")."""
 
-from django.core.exceptions import ValidationError
+from collections.abc import Mapping
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from apps.accounts.models import Clinic
+from apps.accounts.models import Clinic, User
+from apps.patients.models import Patient
 
-from .models import Questionnaire
+from . import rules
+from .models import Occasion, Questionnaire, QuestionnaireResponse, QuestionnaireSchedule
+from .rules import Answer
 from .validation import DefinitionError, check, parse
 
 
@@ -39,3 +46,75 @@ def questionnaire_import(*, text: str, clinic: Clinic | None) -> Questionnaire:
     questionnaire.full_clean()
     questionnaire.save()
     return questionnaire
+
+
+def response_open(
+    *,
+    patient: Patient,
+    questionnaire: Questionnaire,
+    due_date: date,
+    occasion: str = Occasion.EXTRA,
+    schedule: QuestionnaireSchedule | None = None,
+) -> QuestionnaireResponse:
+    """The patient's response for this schedule, occasion and date: made once, found after."""
+    program = schedule.program if schedule else None
+    if schedule is None:
+        response = QuestionnaireResponse(
+            patient=patient, questionnaire=questionnaire, due_date=due_date, occasion=occasion
+        )
+        response.full_clean()
+        response.save()
+        return response
+    response, _ = QuestionnaireResponse.objects.get_or_create(
+        schedule=schedule,
+        occasion=occasion,
+        due_date=due_date,
+        defaults={"patient": patient, "questionnaire": questionnaire, "program": program},
+    )
+    return response
+
+
+@transaction.atomic
+def response_answer(
+    *, user: User, response: QuestionnaireResponse, answers: Mapping[str, Answer]
+) -> QuestionnaireResponse:
+    """Save some answers (the ones given so far: one screen's worth is enough)."""
+    response = QuestionnaireResponse.objects.select_for_update().get(pk=response.pk)
+    _own(user, response)
+    if response.status == QuestionnaireResponse.Status.COMPLETED:
+        raise ValidationError("This questionnaire is already sent; it can't be changed.")
+    merged = {**response.answers, **answers}
+    try:
+        rules.answers_check(response.questionnaire.code, merged)
+    except rules.AnswerError as error:
+        raise ValidationError({"answers": str(error)}) from error
+    response.answers = merged
+    response.status = QuestionnaireResponse.Status.IN_PROGRESS
+    response.started_at = response.started_at or timezone.now()
+    response.save(update_fields=["answers", "status", "started_at", "updated_at"])
+    return response
+
+
+@transaction.atomic
+def response_complete(*, user: User, response: QuestionnaireResponse) -> QuestionnaireResponse:
+    """Send a response: its scores are computed and kept with it, and it can't change after."""
+    response = QuestionnaireResponse.objects.select_for_update().get(pk=response.pk)
+    _own(user, response)
+    if response.status == QuestionnaireResponse.Status.COMPLETED:
+        return response
+    scores = rules.score(response.questionnaire.code, response.answers)
+    if not any(s.scored for s in scores.subscales):
+        raise ValidationError("Answer the questions before sending.")
+    now = timezone.now()
+    response.scores = {s.code: s.value for s in scores.subscales}
+    response.status = QuestionnaireResponse.Status.COMPLETED
+    response.started_at = response.started_at or now
+    response.completed_at = now
+    response.save()
+    return response
+
+
+def _own(user: User, response: QuestionnaireResponse) -> None:
+    # Only the patient answers their own questionnaire; a clinician never fills one in for them.
+    if response.patient.user_id != user.pk:
+        raise PermissionDenied("Only the patient answers their questionnaire.")

@@ -20,6 +20,8 @@ from apps.care.models import CardAssignment, EducationCard
 from apps.history import models as history
 from apps.history.context import history_context, worker_context
 from apps.media import services as media
+from apps.outcomes import services as outcomes
+from apps.outcomes.selectors import questionnaire_for
 from apps.painlogs import services as painlogs
 from apps.painlogs.services import ResultInput
 from apps.patients import services as patients
@@ -121,6 +123,17 @@ def _activity(f):
         duration_minutes=20,
         pain_during=1,
     )
+
+
+def _hip_rating(f, answers=None):
+    response = outcomes.response_open(
+        patient=f.patient,
+        questionnaire=questionnaire_for(clinic=f.patient.clinic, code="hip-rating"),
+        due_date=timezone.localdate(),
+    )
+    if answers:
+        outcomes.response_answer(user=f.patient.user, response=response, answers=answers)
+    return response
 
 
 def _assignment(f):
@@ -432,6 +445,28 @@ WRITES = {
             f.clinician,
             lambda: media.media_delete(
                 user=f.clinician, media=prescription_photo(f.clinician, _bridge(f.program))
+            ),
+        ),
+    ),
+    "outcomes.response_open": (
+        history.QuestionnaireResponseEvent,
+        lambda f: ("system", lambda: worker_context(_hip_rating)(f)),
+    ),
+    "outcomes.response_answer": (
+        history.QuestionnaireResponseEvent,
+        lambda f: (
+            f.patient.user,
+            lambda: outcomes.response_answer(
+                user=f.patient.user, response=_hip_rating(f), answers={"hip-rating": 70}
+            ),
+        ),
+    ),
+    "outcomes.response_complete": (
+        history.QuestionnaireResponseEvent,
+        lambda f: (
+            f.patient.user,
+            lambda: outcomes.response_complete(
+                user=f.patient.user, response=_hip_rating(f, {"hip-rating": 70})
             ),
         ),
     ),
