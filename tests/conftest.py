@@ -86,7 +86,7 @@ def clinic_admin(clinic):
 def patient(clinic, clinician):
     return PatientFactory(
         user__clinic=clinic,
-        user__full_name="Pat Runner",
+        user__full_name="Pat Quennell",
         user__email="pat@example.com",
         user__timezone="America/Los_Angeles",
         care_team=[clinician],

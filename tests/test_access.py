@@ -1,6 +1,6 @@
 """Who may see and change what: "a stranger cannot see it", for every page with patient data.
 
-Personas come from ``conftest.py``: ``clinician`` treats ``patient`` ("Pat Runner");
+Personas come from ``conftest.py``: ``clinician`` treats ``patient`` ("Pat Quennell");
 ``colleague`` (same clinic) treats ``other_patient`` ("Olive Other"); ``other_clinic_clinician``
 ("Bob Stranger") and ``other_clinic_patient`` belong to a clinic that must never see ours.
 """
@@ -25,7 +25,7 @@ from .factories import WorkoutFactory, library_exercise
 
 pytestmark = pytest.mark.django_db
 
-PAT, OLIVE = "Pat Runner", "Olive Other"
+PAT, OLIVE = "Pat Quennell", "Olive Other"
 
 # (HTTP method, URL name, which object's pk goes into the URL)
 PATIENT_PAGES = [

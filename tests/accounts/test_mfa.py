@@ -53,7 +53,7 @@ def test_v6_4_mfa_required_a_clinician_without_mfa_reaches_no_patient_page_until
     api = client.get(f"/api/v1/patients/{patient.pk}/")
     assert api.status_code == 403
     assert "Two-factor authentication is required" in api.json()["detail"]
-    assert "Pat Runner" not in api.content.decode()
+    assert "Pat Quennell" not in api.content.decode()
 
     # when they enrol an authenticator app (the code computed from the page's secret)
     totp_activate(client, django_capture_on_commit_callbacks)

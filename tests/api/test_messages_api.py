@@ -22,7 +22,7 @@ def test_a_patient_writes_and_the_clinician_reads_newest_first_with_receipts(
             url(patient), {"body": "Sore after the hike"}, format="json"
         )
     assert sent.status_code == 201, sent.content
-    assert sent.json()["author_name"] == "Pat Runner"
+    assert sent.json()["author_name"] == "Pat Quennell"
     assert Notification.objects.filter(recipient=clinician, kind="message").count() == 1
     assert "Sore after the hike" not in mailoutbox[0].body
 

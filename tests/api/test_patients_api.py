@@ -19,7 +19,7 @@ NEW = {
 
 def test_clinician_lists_only_care_team_patients(clinician, patient, other_patient):
     names = [p["full_name"] for p in as_user(clinician).get("/api/v1/patients/").json()["results"]]
-    assert names == ["Pat Runner"]
+    assert names == ["Pat Quennell"]
 
 
 def test_a_patient_sees_only_their_own_record(patient, other_patient):
@@ -70,7 +70,7 @@ def test_clinician_patches_and_a_patient_cannot(clinician, patient):
     changed = as_user(clinician).patch(url, {"diagnosis": "Cam FAI"}, format="json")
     assert changed.status_code == 200
     assert changed.json()["diagnosis"] == "Cam FAI"
-    assert changed.json()["full_name"] == "Pat Runner"  # untouched fields kept
+    assert changed.json()["full_name"] == "Pat Quennell"  # untouched fields kept
     refused = as_user(patient.user).patch(url, {"diagnosis": "none"}, format="json")
     assert refused.status_code == 403
 

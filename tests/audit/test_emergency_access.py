@@ -53,7 +53,7 @@ def test_the_admin_staffs_care_teams_from_a_directory_without_clinical_data(
     # then she sees both our patients and their care teams, not the diagnosis nor the other clinic
     content = _main(response)
     assert response.status_code == 200
-    for name in ("Pat Runner", "Olive Other", "Alice Clinician", "Carl Colleague"):
+    for name in ("Pat Quennell", "Olive Other", "Alice Clinician", "Carl Colleague"):
         assert name in content
     assert "Cam-type" not in content
     assert other_clinic_patient.user.full_name not in content

@@ -171,7 +171,7 @@ def test_the_timeline_puts_visits_program_changes_and_messages_together_newest_f
     text = page.content.decode()
     timeline = text[text.index('id="timeline"') :]
     order = [
-        timeline.index("Message from Pat Runner"),
+        timeline.index("Message from Pat Quennell"),
         timeline.index("Progressed “Bridge with a band around the knees”"),
         timeline.index("Program “Home program” assigned"),
         timeline.index("In-clinic visit with Alice Clinician"),

@@ -37,7 +37,7 @@ def test_clinician_assigns_patient_logs_clinician_sees_chart(
     desk = browser.new_context(viewport={"width": 1280, "height": 900})
     page = desk.new_page()
     log_in(page, live_server.url, clinician.email)
-    page.get_by_role("link", name="Pat Runner").click()
+    page.get_by_role("link", name="Pat Quennell").click()
     page.get_by_role("link", name="Assign a program").click()
     # The builder's script must be running before a choice can prefill the dose.
     page.wait_for_load_state("load")

@@ -270,7 +270,7 @@ def test_a_clinician_off_the_care_team_gets_404(stranger, program, request):
     for url in (page_of(program), pdf_of(program)):
         response = browser.get(url)
         assert response.status_code == 404
-        assert b"Pat Runner" not in response.content
+        assert b"Pat Quennell" not in response.content
 
 
 def test_another_patient_gets_404(program, other_patient):

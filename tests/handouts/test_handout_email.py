@@ -80,7 +80,7 @@ def test_the_button_is_for_the_care_team_on_an_active_program(
 ):
     page = reverse("handouts:page", args=[program.pk])
 
-    assert "Email the link to Pat Runner" in clinician_client.get(page).content.decode()
+    assert "Email the link to Pat Quennell" in clinician_client.get(page).content.decode()
     assert "Email the link" not in patient_client.get(page).content.decode()
 
 

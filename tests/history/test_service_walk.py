@@ -104,7 +104,7 @@ def _results(f):
 
 def _patient_fields(f):
     return dict(
-        full_name="Pat Runner",
+        full_name="Pat Quennell",
         timezone="Europe/Paris",
         date_of_birth=f.patient.date_of_birth,
         condition=f.patient.condition,

@@ -62,7 +62,7 @@ def test_the_filmed_in_clinic_form_opens_the_camera(program, clinician_client):
     html = clinician_client.get(reverse("media:prescription_new", args=[item.pk])).content.decode()
     assert 'capture="environment"' in html
     assert ACCEPT in html
-    assert "Pat Runner" in html
+    assert "Pat Quennell" in html
 
 
 def test_a_stranger_cannot_open_the_filming_page(program, other_clinic_clinician, colleague):

@@ -117,7 +117,7 @@ def test_a_script_renamed_jpg_is_refused_in_the_browser_and_the_api(clinician, c
 def test_a_video_is_stored_under_a_random_name_with_its_type(clinician):
     media = media_upload(
         user=clinician,
-        file=upload(MP4_BYTES, name="Pat Runner hip 2026-03-01.mp4", content_type="video/mp4"),
+        file=upload(MP4_BYTES, name="Pat Quennell hip 2026-03-01.mp4", content_type="video/mp4"),
         exercise=library_exercise(),
         caption=" Side view ",
     )

@@ -37,9 +37,9 @@ from tests.factories import PASSWORD, totp_enrol
 
 pytestmark = pytest.mark.django_db
 
-NAME, EMAIL, BORN = "Pat Runner", "pat@example.com", date(1988, 7, 23)
+NAME, EMAIL, BORN = "Pat Quennell", "pat@example.com", date(1988, 7, 23)
 # Free text that names them, typed by the patient and their clinicians.
-MARKER = "Runner-0417"
+MARKER = "Quennell-0417"
 
 
 def _history_of_a_full_record(patient, program, clinician, clinic_admin):
@@ -49,7 +49,7 @@ def _history_of_a_full_record(patient, program, clinician, clinic_admin):
     patient.diagnosis = f"cam FAI, told {MARKER}"
     patient.save()
     user = patient.user
-    user.full_name = "Pat Runner-Jones"  # an earlier name, in the history only
+    user.full_name = "Pat Quennell-Jones"  # an earlier name, in the history only
     user.save()
     user.full_name = NAME
     user.save()
@@ -148,13 +148,13 @@ def test_after_pseudonymisation_no_identifier_remains_anywhere_and_the_record_do
 ):
     # given Pat's record, with identifiers in every free-text field and in the history
     _history_of_a_full_record(patient, program, clinician, clinic_admin)
-    needles = (NAME, "Runner", EMAIL, BORN.isoformat(), MARKER)
+    needles = (NAME, "Quennell", EMAIL, BORN.isoformat(), MARKER)
     assert set(_texts_containing(*needles)) >= {
-        "accounts_user.full_name ~ Pat Runner",
-        "history_userevent.full_name ~ Runner",
-        "history_messageevent.body ~ Runner-0417",
+        "accounts_user.full_name ~ Pat Quennell",
+        "history_userevent.full_name ~ Quennell",
+        "history_messageevent.body ~ Quennell-0417",
         "account_emailaddress.email ~ pat@example.com",
-        "django_admin_log.object_repr ~ Pat Runner",
+        "django_admin_log.object_repr ~ Pat Quennell",
     }
     before = _clinical_counts(patient)
 
@@ -191,7 +191,7 @@ def test_an_erased_record_cannot_be_opened_changed_or_restaffed(
     )
     edit = client_for(clinician).get(reverse("patients:edit", args=[patient.pk]))
     api = as_user(clinician).patch(
-        f"/api/v1/patients/{patient.pk}/", {"full_name": "Pat Runner"}, format="json"
+        f"/api/v1/patients/{patient.pk}/", {"full_name": "Pat Quennell"}, format="json"
     )
 
     assert f"Erased patient {patient.pk}" in directory.content.decode()

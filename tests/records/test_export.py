@@ -178,7 +178,7 @@ def test_a_clinician_has_no_own_record_to_export(clinician):
 def test_the_api_streams_the_patients_own_record(patient):
     document = _document(_api(patient.user).get("/api/v1/me/export/"))
 
-    assert document["patient"]["full_name"] == "Pat Runner"
+    assert document["patient"]["full_name"] == "Pat Quennell"
 
 
 def test_many_workouts_cost_no_query_per_row(
@@ -251,7 +251,7 @@ def test_each_export_is_logged_without_health_data(patient, program, clinician, 
     assert f"requester={clinician.pk} role=clinician patient={patient.pk} format=json" in lines[0]
     assert f"requester={patient.user.pk} role=patient patient={patient.pk} format=html" in lines[1]
     for line in lines:
-        for secret in ["Pat Runner", "pat@example.com", "cam-type", "Alice", "FAI"]:
+        for secret in ["Pat Quennell", "pat@example.com", "cam-type", "Alice", "FAI"]:
             assert secret not in line
 
 

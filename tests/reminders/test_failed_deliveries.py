@@ -35,7 +35,7 @@ def test_the_care_team_sees_what_could_not_be_delivered_on_the_patient_page(
     clinician_client, patient, failed_alert, failed_check
 ):
     page = clinician_client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
-    assert "1 email about Pat Runner could not be delivered" in page
+    assert "1 email about Pat Quennell could not be delivered" in page
     assert "1 automatic check could not run" in page
     assert "alice@riverside.test" in page
 

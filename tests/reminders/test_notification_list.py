@@ -42,7 +42,7 @@ def test_alerts_name_the_patient_and_the_session_and_repeats_are_one_line(
 
     page = _main(client_for(clinician).get(reverse("reminders:list")))
 
-    assert page.count("Pat Runner: A patient of yours may need attention") == 1
+    assert page.count("Pat Quennell: A patient of yours may need attention") == 1
     assert "× 2" in page
     assert page.lower().count("red session") == 2  # both sessions, in one line
     assert "pain 7/10, 6/10 the next day" in page
@@ -83,7 +83,7 @@ def test_a_clinician_who_left_the_care_team_sees_neither_name_nor_session(
     page = _main(client_for(clinician).get(reverse("reminders:list")))
 
     assert "A patient of yours may need attention" in page
-    assert "Pat Runner" not in page
+    assert "Pat Quennell" not in page
     assert "7/10" not in page
 
 
@@ -99,4 +99,4 @@ def test_a_stranger_can_neither_open_nor_read_anothers_notifications(
 
     note.refresh_from_db()
     assert note.read_at is None
-    assert "Pat Runner" not in _main(stranger.get(reverse("reminders:list")))
+    assert "Pat Quennell" not in _main(stranger.get(reverse("reminders:list")))

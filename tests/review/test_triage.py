@@ -120,7 +120,7 @@ def test_filters_by_care_team_member(clinician, colleague, patient):
     page = client.get(URL, {"show": "all", "clinician": colleague.pk}).content.decode()
 
     assert theirs.user.full_name.replace("'", "&#x27;") in page
-    assert "Pat Runner" not in page
+    assert "Pat Quennell" not in page
 
 
 def test_strangers_and_patients_cannot_see_the_dashboard(
@@ -131,7 +131,7 @@ def test_strangers_and_patients_cannot_see_the_dashboard(
     assert patient_client.get(URL).status_code == 403
     assert client.get(URL).status_code == 302
     page = client_for(other_clinic_clinician).get(URL).content.decode()
-    assert "Pat Runner" not in page
+    assert "Pat Quennell" not in page
 
 
 def test_an_unread_patient_message_moves_them_up_until_it_is_read(clinician, clinic_admin, patient):
@@ -142,7 +142,7 @@ def test_an_unread_patient_message_moves_them_up_until_it_is_read(clinician, cli
     client = client_for(clinician)
 
     page = client.get(URL).content.decode()
-    assert page.index("Pat Runner") < page.index(quiet.user.full_name)
+    assert page.index("Pat Quennell") < page.index(quiet.user.full_name)
     assert "1 unread message" in page
     # a clinic admin off the care team sees the patient, never the message count
     assert "1 unread message" not in client_for(clinic_admin).get(URL).content.decode()
@@ -150,7 +150,7 @@ def test_an_unread_patient_message_moves_them_up_until_it_is_read(clinician, cli
     thread_mark_read(reader=clinician, patient=patient)
     page = client.get(URL).content.decode()
     assert "1 unread message" not in page
-    assert page.index(quiet.user.full_name) < page.index("Pat Runner")
+    assert page.index(quiet.user.full_name) < page.index("Pat Quennell")
 
 
 def test_a_first_level_exercise_to_make_easier_counts_like_a_regression(clinician, patient):

@@ -145,7 +145,7 @@ def test_the_clinician_sees_the_weekly_table_and_chart_data(clinician_client, pa
     response = clinician_client.get(reverse("patients:trend", args=[patient.pk]) + "?weeks=4")
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Weekly trend: Pat Runner" in page
+    assert "Weekly trend: Pat Quennell" in page
     assert '2 / 3 <span class="small text-body-secondary">(67 %)</span>' in page
     assert "3.0 / 4" in page  # pain during in the week of 2 Nov
     assert "Bike 30 min" in page
