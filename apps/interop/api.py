@@ -58,6 +58,14 @@ class FhirView(APIView):
     renderer_classes = [FhirJsonRenderer, JSONRenderer]
     content_negotiation_class = FhirNegotiation
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        # An error is the API's usual {"detail": ...}, not a FHIR resource (no OperationOutcome):
+        # it says so by its content type, as every other endpoint's errors do.
+        if response.status_code >= 400:
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)
+
 
 class PatientFhirView(FhirView):
     """The patient's record for the patient, their care team and their clinic's admins."""
@@ -96,6 +104,8 @@ class QuestionnaireFhirView(FhirView):
         responses=_responses("A FHIR R4 Questionnaire."),
     )
     def get(self, request, pk):
-        user = request_user(request)
-        questionnaire = get_object_or_404(questionnaires_for(user.clinic), pk=pk)
+        clinic = request_user(request).clinic
+        if clinic is None:  # a site admin belongs to no clinic, so uses no questionnaire
+            raise Http404
+        questionnaire = get_object_or_404(questionnaires_for(clinic), pk=pk)
         return Response({**questionnaire.definition, "id": str(questionnaire.pk)})

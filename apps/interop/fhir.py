@@ -6,7 +6,7 @@ queries, no clock. Every resource gets an id made from Greenlight's primary key,
 twice has the same ids, and two installations never share one.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -310,10 +310,10 @@ class PatientRecord:
     """What the bundle is made of, loaded by apps/interop/selectors.patient_record."""
 
     patient: Patient
-    programs: list[Program]
-    items: dict[int, list[PrescribedExercise]]  # by program id, ended ones included
-    workouts: list[Workout]
-    responses: list[QuestionnaireResponse]
+    programs: Sequence[Program]
+    items: Mapping[int, Sequence[PrescribedExercise]]  # by program id, ended ones included
+    workouts: Sequence[Workout]
+    responses: Sequence[QuestionnaireResponse]
 
 
 def resources(record: PatientRecord, ids: Ids) -> Iterator[Resource]:

@@ -30,7 +30,7 @@ def patient_record(*, user: User, patient_pk: int) -> PatientRecord | None:
     )
     items: dict[int, list[PrescribedExercise]] = defaultdict(list)
     for program in programs:
-        items[program.pk] = list(program.all_items)  # type: ignore[attr-defined]
+        items[program.pk] = list(program.all_items)
     workouts = list(Workout.objects.filter(patient=patient).order_by("performed_at", "pk"))
     responses = list(
         QuestionnaireResponse.objects.filter(patient=patient)

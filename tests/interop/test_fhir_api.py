@@ -100,3 +100,10 @@ def test_the_definitions_need_a_signed_in_user(client):
     psfs = Questionnaire.objects.get(clinic=None, code="psfs")
 
     assert client.get(f"/api/v1/fhir/Questionnaire/{psfs.pk}").status_code == 401
+
+
+def test_an_error_is_plain_json_not_passed_off_as_fhir(clinician):
+    response = as_user(clinician).get("/api/v1/fhir/Questionnaire/0")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
