@@ -2,13 +2,22 @@
 definitions for the clinics that may use them, served as FHIR JSON and logged as reads."""
 
 import json
+from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from apps.audit.models import AuditEvent
 from apps.interop.fhir import unresolved
 from apps.outcomes.models import Questionnaire
-from apps.outcomes.services import questionnaire_import
+from apps.outcomes.selectors import questionnaire_for
+from apps.outcomes.services import (
+    questionnaire_import,
+    response_answer,
+    response_complete,
+    response_open,
+)
 from tests.api.clients import as_user
 from tests.conftest import client_for
 from tests.helpers import logged_session
@@ -107,3 +116,31 @@ def test_an_error_is_plain_json_not_passed_off_as_fhir(clinician):
 
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
+
+
+def _queries(client, url) -> tuple[int, dict]:
+    with CaptureQueriesContext(connection) as captured:
+        document = _fhir(client.get(url))
+    return len(captured), document
+
+
+def test_the_endpoint_costs_the_same_for_a_short_or_a_long_record(clinician, patient, program):
+    api, url = as_user(clinician), f"/api/v1/patients/{patient.pk}/fhir/"
+    item = program.items.first()
+    logged_session(patient, item, days_ago=8, set_values=[10])
+    small, short = _queries(api, url)
+
+    # when six more sessions and two sent questionnaires join the record
+    for days in range(1, 7):
+        logged_session(patient, item, days_ago=days, set_values=[10])
+    for code, answers in [("hip-rating", {"hip-rating": 70}), ("grc", {"grc": 3})]:
+        questionnaire = questionnaire_for(clinic=patient.clinic, code=code)
+        response = response_open(
+            patient=patient, questionnaire=questionnaire, due_date=date(2026, 11, 2)
+        )
+        response_answer(user=patient.user, response=response, answers=answers)
+        response_complete(user=patient.user, response=response)
+    large, long = _queries(api, url)
+
+    assert len(long["entry"]) > len(short["entry"]) + 12
+    assert large == small, f"{small} queries for a short record, {large} for a long one"
