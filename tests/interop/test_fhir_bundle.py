@@ -10,11 +10,13 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from apps.interop.fhir import PAIN_LOINC, Ids, bundle, unresolved
+from apps.interop.fhir.questionnaires import response_items
 from apps.interop.selectors import patient_record
 from apps.outcomes.selectors import questionnaire_for
 from apps.outcomes.services import response_answer, response_complete, response_open
 from apps.patients.models import Patient
-from apps.programs.services import program_end
+from apps.programs.services import ItemInput, program_assign, program_end
+from tests.factories import library_exercise
 from tests.helpers import logged_session
 
 pytestmark = pytest.mark.django_db
@@ -159,6 +161,45 @@ def test_an_ended_program_is_completed_with_its_end(clinician, patient, program)
     assert plan["period"]["end"] == program.ended_at.isoformat(timespec="seconds")
     assert plan["note"] == [{"text": "Ended: Discharged: back to running"}]
     assert {a["detail"]["status"] for a in plan["activity"]} == {"completed"}
+
+
+def test_a_program_replaced_by_a_new_one_is_revoked(clinician, patient, program):
+    program_assign(
+        clinician=clinician,
+        patient=patient,
+        start_date=timezone.localdate(),
+        review_date=timezone.localdate() + timedelta(days=28),
+        items=[ItemInput(exercise=library_exercise("side-plank-full"))],
+    )
+    plan = by_id(export(clinician, patient))[f"program-{program.pk}"]
+
+    assert plan["status"] == "revoked"
+    assert {a["detail"]["status"] for a in plan["activity"]} == {"stopped"}
+
+
+def test_each_answer_takes_the_type_its_item_asks_for():
+    items = [
+        {"linkId": "g", "type": "group", "item": [
+            {"linkId": "slider", "type": "integer"},
+            {"linkId": "whole", "type": "integer"},
+            {"linkId": "unanswered", "type": "integer"},
+        ]},
+        {"linkId": "choice", "type": "choice", "answerOption": [
+            {"valueCoding": {"system": "urn:s", "code": "1", "display": "Some"}},
+        ]},
+        {"linkId": "empty-group", "type": "group", "item": [{"linkId": "x", "type": "string"}]},
+    ]  # fmt: skip
+    answers = {"slider": 55.5, "whole": 60.0, "choice": 1, "x": "", "unanswered": None}
+
+    assert response_items(items, answers) == [
+        {"linkId": "g", "item": [
+            {"linkId": "slider", "answer": [{"valueDecimal": 55.5}]},
+            {"linkId": "whole", "answer": [{"valueInteger": 60}]},
+        ]},
+        {"linkId": "choice", "answer": [
+            {"valueCoding": {"system": "urn:s", "code": "1", "display": "Some"}}
+        ]},
+    ]  # fmt: skip
 
 
 def test_answers_and_scores_carry_the_questionnaire_and_derive_from_the_response(
