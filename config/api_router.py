@@ -12,6 +12,7 @@ from apps.accounts.api import (
 from apps.audit.api import EmergencyAccessView, PatientAuditView
 from apps.care.api import PatientMessagesReadView, PatientMessagesView
 from apps.exercises.api import ExerciseViewSet, ProgressionViewSet
+from apps.interop.api import PatientFhirView, QuestionnaireFhirView
 from apps.media.api import ExerciseMediaView, MediaDetailView, PrescriptionMediaView
 from apps.painlogs.api import ActivityViewSet, WorkoutViewSet
 from apps.patients.api import PatientViewSet
@@ -49,6 +50,12 @@ urlpatterns = [
         "patients/<int:pk>/emergency-access/",
         EmergencyAccessView.as_view(),
         name="patient-emergency-access",
+    ),
+    path("patients/<int:pk>/fhir/", PatientFhirView.as_view(), name="patient-fhir"),
+    path(
+        "fhir/Questionnaire/<int:pk>",
+        QuestionnaireFhirView.as_view(),
+        name="fhir-questionnaire",
     ),
     path("patients/<int:pk>/trend/", PatientTrendView.as_view(), name="patient-trend"),
     path("patients/<int:pk>/status/", PatientStatusView.as_view(), name="patient-status"),

@@ -41,6 +41,7 @@ TOO_MANY = _response(
     "Too many: wait the Retry-After seconds (sign-in lockout, or the user's hourly limit).",
     "ErrorDetail",
 )
+NOT_ACCEPTABLE = _response("A _format other than JSON (the FHIR endpoints).", "ErrorDetail")
 SPECIFIC = {
     ("/api/v1/workouts/", "post"): {
         "409": _response("The Idempotency-Key was already used with another body.", "ErrorDetail"),
@@ -50,6 +51,8 @@ SPECIFIC = {
     ("/api/v1/activities/", "post"): {"429": TOO_MANY},
     ("/api/v1/patients/", "post"): {"429": TOO_MANY},
     ("/api/v1/patients/{patient_pk}/messages/", "post"): {"429": TOO_MANY},
+    ("/api/v1/patients/{id}/fhir/", "get"): {"406": NOT_ACCEPTABLE},
+    ("/api/v1/fhir/Questionnaire/{id}", "get"): {"406": NOT_ACCEPTABLE},
 }
 
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "apps.handouts",
     "apps.media",
     "apps.outcomes",
+    "apps.interop",
     "pgtrigger",
     "pghistory",
     "apps.history",

@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 
 from apps.accounts.mfa import mfa_ticket_issue
 from apps.exercises.models import Progression
+from apps.outcomes.models import Questionnaire
 from apps.painlogs.services import ResultInput, activity_log, workout_log
 from apps.program_templates.services import template_from_program
 from tests.factories import (
@@ -68,6 +69,9 @@ EXPECTED = {
     # a clinician's own patients (none, for a stranger); a clinician's page, as in the browser
     ("GET", "/api/v1/triage/"): _statuses(401, 403, 403, 200, 200),
     ("GET", "/api/v1/patients/{id}/export/"): READ_OWN,
+    ("GET", "/api/v1/patients/{id}/fhir/"): READ_OWN,
+    # a shipped definition: every clinic's (a clinic's imported copy is its own, tests/interop)
+    ("GET", "/api/v1/fhir/Questionnaire/{id}"): READ_ALL,
     # who saw the record: the care team and clinic admins; the patient has /me/record-views/
     ("GET", "/api/v1/patients/{id}/audit/"): _statuses(401, 404, 404, 200, 404),
     # break-glass is a clinic admin's alone (tests/audit/test_emergency_access.py)
@@ -163,6 +167,8 @@ def _path(method, path, world) -> str:
         "/api/v1/patients/{id}/trend/": world["patient"].pk,
         "/api/v1/patients/{id}/status/": world["patient"].pk,
         "/api/v1/patients/{id}/export/": world["patient"].pk,
+        "/api/v1/patients/{id}/fhir/": world["patient"].pk,
+        "/api/v1/fhir/Questionnaire/{id}": Questionnaire.objects.get(clinic=None, code="psfs").pk,
         "/api/v1/patients/{id}/audit/": world["patient"].pk,
         "/api/v1/patients/{id}/emergency-access/": world["patient"].pk,
         "/api/v1/programs/{id}/": world["program"].pk,

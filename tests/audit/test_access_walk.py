@@ -50,6 +50,7 @@ SHOWS_PATIENT = {
     "patients/<int:pk>/export/summary/": "clinician patient",
     "api/v1/me/export/": "patient",
     "api/v1/patients/<int:pk>/export/": "clinician patient",
+    "api/v1/patients/<int:pk>/fhir/": "clinician patient",
     # a photo filmed in clinic for the patient, its list and its details
     "media/<int:pk>/": "clinician patient",
     "media/<int:pk>/thumbnail/": "clinician patient",
@@ -109,6 +110,7 @@ NO_PATIENT_DATA = {
     "api/v1/": "the API root",
     "api/v1/<drf_format_suffix:format>": "the API root",
     "api/v1/me/": "the caller's own account and patient id",
+    "api/v1/fhir/Questionnaire/<int:pk>": "a questionnaire definition, about no patient",
     "api/v1/patients/<int:patient_pk>/messages/read/": "POST only: marks read, answers a count",
     "api/v1/patients/<int:pk>/emergency-access/": "POST only: opening one writes its own row",
     "api/v1/prescriptions/<int:pk>/apply/": "POST only (the GET is a 405)",

@@ -20,6 +20,7 @@ from apps.care.models import EducationCard
 from apps.care.services import message_send
 from apps.common.security import csp_directives, security_header_problems
 from apps.exercises.models import Progression
+from apps.outcomes.models import Questionnaire
 from apps.painlogs.services import activity_log
 from apps.program_templates.models import ProgramTemplate
 from apps.reminders.models import Notification
@@ -41,6 +42,7 @@ FILLED = {
     "patients/<int:pk>/edit/": "/patients/{patient}/edit/",
     "patients/<int:pk>/trend/": "/patients/{patient}/trend/",
     "patients/<int:pk>/export/": "/patients/{patient}/export/",
+    "api/v1/fhir/Questionnaire/<int:pk>": "/api/v1/fhir/Questionnaire/{questionnaire}",
     "patients/<int:pk>/export/summary/": "/patients/{patient}/export/summary/",
     "patients/<int:pk>/audit/": "/patients/{patient}/audit/",
     "patients/<int:pk>/care-team/": "/patients/{patient}/care-team/",
@@ -88,6 +90,7 @@ FILLED = {
     "api/v1/triage/": "/api/v1/triage/?show=all",
     "patients/triage/": "/patients/triage/?show=all",
     "api/v1/patients/<int:pk>/export/": "/api/v1/patients/{patient}/export/",
+    "api/v1/patients/<int:pk>/fhir/": "/api/v1/patients/{patient}/fhir/",
     "api/v1/patients/<int:pk>/audit/": "/api/v1/patients/{patient}/audit/",
     "api/v1/patients/<int:pk>/emergency-access/": "/api/v1/patients/{patient}/emergency-access/",
     "api/v1/prescriptions/<int:pk>/apply/": "/api/v1/prescriptions/{item}/apply/",
@@ -242,6 +245,7 @@ def ids(clinician, patient, program):
         "unsubscribe": unsubscribe_token(clinician.pk),
         # a photo filmed in clinic for the patient: patient data
         "media": prescription_photo(clinician, item).pk,
+        "questionnaire": Questionnaire.objects.get(clinic=None, code="psfs").pk,
     }
 
 
