@@ -60,7 +60,7 @@ def test_anyone_else_gets_a_404(who, patient, session, request):
     response = as_user(user).get(f"/api/v1/patients/{patient.pk}/fhir/")
 
     assert response.status_code == 404
-    assert b"Pat Runner" not in response.content
+    assert b"Pat Quennell" not in response.content
 
 
 def test_an_export_is_logged_as_a_read_of_the_patient(clinician, patient, session):
