@@ -165,12 +165,15 @@ def patient_trend(request, pk):
     form = TrendRangeForm(request.GET or None)
     weeks = form.cleaned_data["weeks"] if form.is_valid() else TrendRangeForm.DEFAULT_WEEKS
     rows = weekly_trend(patient, today=patient_today(patient, timezone.now()), weeks=weeks)
+    outcomes = outcome_series(request.user, patient)
+    ceiling = statuses_of([patient])[patient.pk].pain_ceiling
     context = {
         "patient": patient,
         "form": form,
         "weeks": rows,
         "weeks_count": weeks,
-        "chart": trend_chart_data(rows, ceiling=statuses_of([patient])[patient.pk].pain_ceiling),
+        "chart": trend_chart_data(rows, ceiling=ceiling, outcomes=outcomes),
+        "outcome_charts": outcome_chart_data(outcomes),
         "own": request.user.is_patient,
         "has_timed": any(week.timed_minutes for week in rows),
         "activities": [a for week in reversed(rows) for a in reversed(week.activities)],

@@ -1,9 +1,12 @@
 """Scores where clinicians look: the patient page, the stored status, and nobody else's."""
 
+import json
+import re
 from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.outcomes.selectors import outcome_series, questionnaire_for, series_by_patient
 from apps.outcomes.services import response_answer, response_complete, response_open
@@ -80,3 +83,26 @@ def test_the_series_of_many_patients_cost_one_query(
         found = series_by_patient([patient.pk, other_patient.pk])
     assert [s.label for s in found[patient.pk]] == ["Hip rating"]
     assert [s.label for s in found[other_patient.pk]] == ["PSFS"]
+
+
+def weekly_data(html: str) -> list[dict]:
+    return json.loads(re.search(r'id="weekly-trend-data"[^>]*>(.*?)</script>', html, re.S)[1])
+
+
+def test_the_weekly_trend_shows_the_patient_their_own_scores_next_to_pain(patient, program):
+    today = timezone.localdate()
+    answered(patient, "psfs", psfs(6, 6), today)
+    answered(patient, "hip-rating", {"hip-rating": 70}, today)
+
+    page = client_for(patient.user).get(reverse("patients:trend", args=[patient.pk]))
+
+    html = page.content.decode()
+    assert "Your questionnaire scores" in html
+    # scored today, so in this week's entry, PSFS on the 0–100 axis as ten times its mean
+    assert weekly_data(html)[-1]["scores"] == {"PSFS (×10)": 60.0, "Hip rating": 70.0}
+
+
+def test_a_stranger_gets_no_trend_and_no_scores(patient, program, other_clinic_clinician):
+    answered(patient, "hip-rating", {"hip-rating": 70}, timezone.localdate())
+    page = client_for(other_clinic_clinician).get(reverse("patients:trend", args=[patient.pk]))
+    assert page.status_code == 404
