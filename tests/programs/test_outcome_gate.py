@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.outcomes.selectors import questionnaire_for
@@ -21,7 +22,7 @@ from apps.programs.selectors import program_suggestions
 from apps.programs.services import ItemInput, program_assign
 from tests.api.clients import as_user
 from tests.factories import library_exercise
-from tests.helpers import logged_session
+from tests.helpers import builder_post, logged_session
 
 READY = Suggestion(Decision.PROGRESS, "20 min at 1/10 on 3 Nov and 6 Nov; 24 h 1/10")
 HIP_80 = OutcomeGate("hip-rating", "at_least", 80)
@@ -145,3 +146,41 @@ def test_the_api_takes_the_criterion_and_refuses_a_bad_one_with_a_field_message(
         "kind": "improved_by",
         "value": 2.0,
     }
+
+
+def _builder_post(slug, **item):
+    return builder_post(
+        slug,
+        dose=("", "", ""),
+        **{"items-0-caution_acknowledged": "on"},
+        **{f"items-0-{name}": value for name, value in item.items()},
+    )
+
+
+@pytest.mark.django_db
+def test_the_builder_sets_the_criterion_on_a_run_and_shows_it_again(clinician_client, patient):
+    url = reverse("programs:new", args=[patient.pk])
+    response = clinician_client.post(
+        url,
+        _builder_post("conversational-pace-running", gate="hip-rating:at_least", gate_value="80"),
+    )
+    assert response.status_code == 302
+    program = patient.programs.get()
+    assert program.items.get().outcome_gate == HIP_80.as_dict()
+
+    edit = clinician_client.get(reverse("programs:edit", args=[program.pk])).content.decode()
+    assert '<option value="hip-rating:at_least" selected>' in edit
+    assert 'value="80.0"' in edit
+
+
+@pytest.mark.django_db
+def test_the_builder_asks_for_the_value_and_keeps_what_was_entered(clinician_client, patient):
+    url = reverse("programs:new", args=[patient.pk])
+    response = clinician_client.post(
+        url, _builder_post("conversational-pace-running", gate="psfs:improved_by", gate_value="")
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Give the score the next stage needs." in page
+    assert '<option value="psfs:improved_by" selected>' in page
+    assert not patient.programs.exists()
