@@ -20,9 +20,9 @@
       const low = chart.values.map(() => Math.max(chart.band[0], chart.low));
       const high = chart.values.map(() => Math.min(chart.band[1], chart.high));
       datasets.push(
-        { label: "Baseline − " + chart.threshold, data: low, borderColor: "rgba(108,117,125,0.5)",
+        { label: "First score − " + chart.threshold, data: low, borderColor: "rgba(108,117,125,0.5)",
           borderDash: [4, 3], pointRadius: 0, fill: false },
-        { label: "Baseline + " + chart.threshold, data: high, borderColor: "rgba(108,117,125,0.5)",
+        { label: "First score + " + chart.threshold, data: high, borderColor: "rgba(108,117,125,0.5)",
           borderDash: [4, 3], pointRadius: 0, fill: "-1", backgroundColor: "rgba(108,117,125,0.15)" },
       );
     }
