@@ -11,6 +11,7 @@ from django.utils import timezone
 from apps.outcomes.selectors import outcome_series, questionnaire_for, series_by_patient
 from apps.outcomes.services import response_answer, response_complete, response_open
 from apps.review.models import PatientStatus
+from tests.api.clients import as_user
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +107,18 @@ def test_a_stranger_gets_no_trend_and_no_scores(patient, program, other_clinic_c
     answered(patient, "hip-rating", {"hip-rating": 70}, timezone.localdate())
     page = client_for(other_clinic_clinician).get(reverse("patients:trend", args=[patient.pk]))
     assert page.status_code == 404
+
+
+def test_the_status_api_carries_the_worse_score_as_a_reason_needing_attention(
+    clinician, patient, other_clinic_clinician
+):
+    answered(patient, "psfs", psfs(6, 6), date(2026, 11, 2))
+    answered(patient, "psfs", psfs(3, 3), date(2026, 11, 16))
+    url = f"/api/v1/patients/{patient.pk}/status/"
+
+    body = as_user(clinician).get(url).json()
+
+    (reason,) = [r for r in body["reasons"] if r["kind"] == "outcome_worse"]
+    assert reason["text"].startswith("PSFS down 3 since ")
+    assert (reason["weight"], reason["attention"]) == (2, True)
+    assert as_user(other_clinic_clinician).get(url).status_code == 404
