@@ -8,12 +8,13 @@ status row before the transaction commits.
 ``parts`` names what changed: ``"sessions"`` (workouts, ratings, programs: the light,
 reds, flare, adherence and missed sessions), ``"suggestions"`` (the progression rule's pending
 advice), ``"messages"`` and ``"activity"`` (this week's cardio and strength against the WHO
-targets). A refresh recomputes the named parts and carries the others over.
+targets), ``"outcomes"`` (questionnaire scores worse than before beyond their threshold). A
+refresh recomputes the named parts and carries the others over.
 """
 
 from django.dispatch import Signal
 
-ALL_PARTS = frozenset({"sessions", "suggestions", "messages", "activity"})
+ALL_PARTS = frozenset({"sessions", "suggestions", "messages", "activity", "outcomes"})
 
 patient_status_stale = Signal()  # kwargs: patient_ids (list[int]), parts (frozenset[str])
 

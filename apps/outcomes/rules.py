@@ -6,7 +6,7 @@ Every score is oriented so that higher is better (HAGOS and HOOS items are rever
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from .instruments import INSTRUMENTS, Instrument, Kind, Subscale
@@ -98,6 +98,8 @@ SUMMARY = "summary"
 # per-subscale values once verified.
 _HAGOS_SDC = Threshold("SDC", 33.8, "Thorborg et al. 2011, upper bound of the individual SDC")
 
+HIP_RATING_DEFAULT_SOURCE = "Greenlight's default, not a published value; a clinic may set its own"
+
 THRESHOLDS: dict[str, dict[str, Threshold]] = {
     "hagos": {s.code: _HAGOS_SDC for s in INSTRUMENTS["hagos"].subscales},
     # Martin et al. 2019, Arthroscopy 35(2):411–416: MCID 13, substantial clinical benefit 28.
@@ -105,9 +107,12 @@ THRESHOLDS: dict[str, dict[str, Threshold]] = {
     # About 2 points on the 0–10 mean; Abbott & Schmitt 2014 (JOSPT 44(8):560–564) found 1.3
     # (small) to 2.3 (medium) to 2.7 (large change).
     "psfs": {"mean": Threshold("MCID", 2.0, "Abbott & Schmitt 2014")},
-    # HOOS-12 and the hip rating: no published threshold verified; the clinic sets one.
+    # HOOS-12: no published threshold verified; the clinic sets one.
     "hoos-12": {},
-    "hip-rating": {},
+    # No published MCID for a single hip rating (hip SANE) was found. 15 points is Greenlight's
+    # default, not a published value, so that a change can be marked at all; a clinic may set
+    # its own (docs/outcomes.md).
+    "hip-rating": {"rating": Threshold("MCID", 15.0, HIP_RATING_DEFAULT_SOURCE)},
 }
 
 # A global rating of change is itself the change: ±3 ("somewhat" better or worse on the 15-point
@@ -239,3 +244,48 @@ def grc_direction(rating: int, *, threshold: int = GRC_MEANINGFUL) -> Direction:
     if isinstance(rating, bool) or not isinstance(rating, int) or not -7 <= rating <= 7:
         raise AnswerError(f"a global rating of change is −7 to +7, not {rating!r}")
     return _direction(float(rating), float(threshold))
+
+
+def subscale_change(
+    instrument_code: str,
+    subscale_code: str,
+    before: float | None,
+    after: float | None,
+    *,
+    thresholds: Mapping[str, Threshold] | None = None,
+) -> SubscaleChange:
+    """``change`` for one subscale from two stored scores (a response keeps its scores)."""
+    spec = instrument(instrument_code)
+    if spec.code == "grc":
+        raise AnswerError("a global rating of change is itself a change: use grc_direction")
+    table = THRESHOLDS[spec.code] if thresholds is None else thresholds
+    stub = SubscaleScore(subscale_code, "", None, 0, 0)
+    return _subscale_change(
+        replace(stub, value=before), replace(stub, value=after), table.get(subscale_code)
+    )
+
+
+# What a clinician calls each instrument in a sentence ("PSFS down 2.4 since 3 Nov").
+SHORT_NAMES = {
+    "hagos": "HAGOS",
+    "hoos-12": "HOOS-12",
+    "ihot-12": "iHOT-12",
+    "psfs": "PSFS",
+    "hip-rating": "Hip rating",
+    "grc": "Global rating of change",
+}
+
+
+def series_label(instrument_code: str, subscale_code: str) -> str:
+    """The series' name: the instrument, and the subscale where it has several ("HAGOS Pain")."""
+    spec = instrument(instrument_code)
+    name = SHORT_NAMES.get(spec.code, spec.title)
+    if len(spec.subscales) + bool(spec.summary_of) == 1:
+        return name
+    titles = {s.code: s.title for s in spec.subscales}
+    return f"{name} {titles.get(subscale_code, subscale_code.capitalize())}"
+
+
+def number(value: float) -> str:
+    """A score as a page shows it: one decimal at most (2.4, 25, 33.8)."""
+    return f"{round(value, 1):g}"

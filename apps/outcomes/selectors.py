@@ -1,13 +1,21 @@
 """Reads of questionnaire definitions, scoped to a clinic: a clinic sees the shipped ones and its
 own imported copies, never another clinic's."""
 
+from collections import defaultdict
+from datetime import date
+
 from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 
 from apps.accounts.models import Clinic, User
+from apps.common.timezones import local_date
 from apps.patients.models import Patient
 from apps.patients.selectors import patients_for
 
+from . import rules
+from .instruments import INSTRUMENTS
 from .models import Questionnaire, QuestionnaireResponse
+from .series import Series, series_build
 
 
 def questionnaires_for(clinic: Clinic) -> QuerySet[Questionnaire]:
@@ -35,3 +43,47 @@ def responses_for(user: User, patient: Patient) -> QuerySet[QuestionnaireRespons
         .select_related("questionnaire", "schedule")
         .order_by("due_date", "pk")
     )
+
+
+def outcome_series(user: User, patient: Patient) -> list[Series]:
+    """The patient's scores over time, one series per instrument and subscale, each score
+    against the baseline and the previous one; empty for whoever may not see the patient."""
+    if not patients_for(user).filter(pk=patient.pk).exists():
+        return []
+    return series_by_patient([patient.pk])[patient.pk]
+
+
+def series_by_patient(patient_ids: list[int]) -> dict[int, list[Series]]:
+    """Patient id → their series, for patients already scoped by the caller: one query."""
+    rows = (
+        QuestionnaireResponse.objects.filter(
+            patient_id__in=patient_ids, status=QuestionnaireResponse.Status.COMPLETED
+        )
+        .order_by("completed_at", "pk")
+        .values_list(
+            "patient_id", "questionnaire__code", "scores", "completed_at", "patient__user__timezone"
+        )
+    )
+    scored: dict[int, dict[tuple[str, str], list[tuple[date, float | None]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for patient_id, code, scores, completed_at, zone in rows:
+        day = local_date(completed_at or timezone.now(), zone)  # completed: never None
+        for subscale, value in scores.items():
+            scored[patient_id][(code, subscale)].append((day, value))
+    result: dict[int, list[Series]] = {pk: [] for pk in patient_ids}
+    for patient_id, by_series in scored.items():
+        result[patient_id] = [
+            series_build(code, subscale, points)
+            for (code, subscale), points in sorted(by_series.items(), key=_instrument_order)
+            if any(value is not None for _, value in points)
+        ]
+    return result
+
+
+def _instrument_order(item: tuple[tuple[str, str], object]) -> tuple[int, int]:
+    (code, subscale), _ = item
+    codes = list(INSTRUMENTS)
+    spec = INSTRUMENTS[code]
+    subscales = [s.code for s in spec.subscales] + [rules.SUMMARY]
+    return codes.index(code), subscales.index(subscale) if subscale in subscales else 99

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import Clinic, User
+from apps.common.signals import status_stale
 from apps.patients.models import Patient
 
 from . import rules
@@ -111,6 +112,8 @@ def response_complete(*, user: User, response: QuestionnaireResponse) -> Questio
     response.started_at = response.started_at or now
     response.completed_at = now
     response.save()
+    # A score worse than before beyond its threshold is a reason to look (apps/review/rules.py).
+    status_stale([response.patient_id], parts=frozenset({"outcomes"}))
     return response
 
 

@@ -20,7 +20,7 @@ from apps.program_templates.selectors import templates_for
 from apps.program_templates.services import program_from_template_assign
 
 from .models import PrescribedExercise, Program, ProgressionChange
-from .rules import Decision
+from .rules import GATE_INSTRUMENTS, GATE_KINDS, Decision
 from .selectors import editable_programs_for, programs_for, suggestions_by_program
 from .services import ItemInput, program_assign, program_update, suggestion_apply
 
@@ -98,6 +98,7 @@ class PrescribedExerciseSerializer(serializers.ModelSerializer):
             "caution_acknowledged",
             "baseline_step_rate",
             "target_step_rate",
+            "outcome_gate",
             "dose",
             "suggestion",
         ]
@@ -124,6 +125,17 @@ class ProgramSerializer(serializers.ModelSerializer):
         ]
 
 
+class OutcomeGateSerializer(serializers.Serializer):
+    """A questionnaire criterion for a run's next stage (docs/clinical.md)."""
+
+    instrument = serializers.ChoiceField(choices=list(GATE_INSTRUMENTS))
+    kind = serializers.ChoiceField(
+        choices=list(GATE_KINDS),
+        help_text="at_least: the latest score; improved_by: the latest minus the first.",
+    )
+    value = serializers.FloatField(min_value=0.1, max_value=100)
+
+
 class ItemWriteSerializer(serializers.Serializer):
     id = serializers.IntegerField(required=False, allow_null=True)
     exercise = serializers.PrimaryKeyRelatedField(queryset=Exercise.objects.all())
@@ -148,6 +160,11 @@ class ItemWriteSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         help_text="Runs only; blank means 10 % above the preferred rate.",
+    )
+    outcome_gate = OutcomeGateSerializer(
+        required=False,
+        allow_null=True,
+        help_text="Runs only: the next stage needs this questionnaire score; null for none.",
     )
 
 

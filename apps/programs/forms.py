@@ -10,6 +10,7 @@ from apps.exercises.models import Region
 from apps.exercises.rules import format_dose, unit_label
 from apps.exercises.selectors import caution_conflicts
 
+from .rules import GateError, OutcomeGate
 from .services import ItemInput, prescription_caution_check
 
 
@@ -88,9 +89,27 @@ class PrescribedItemForm(forms.Form):
         label="Target step rate (steps/min)",
         help_text="Leave blank for 10 % above the preferred rate.",
     )
+    # Runs only: a questionnaire score the next stage needs (apps/programs/rules.py, OutcomeGate).
+    gate = forms.ChoiceField(
+        required=False,
+        label="Before the next stage",
+        choices=[
+            ("", "No questionnaire criterion"),
+            ("hip-rating:at_least", "Hip rating at least (%)"),
+            ("psfs:improved_by", "PSFS improved since the first by at least"),
+        ],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    gate_value = forms.FloatField(
+        required=False, min_value=0.1, max_value=100, label="Score the next stage needs"
+    )
 
     def __init__(self, *args, exercises, patient, **kwargs):
         super().__init__(*args, **kwargs)
+        stored = self.initial.get("outcome_gate")
+        if isinstance(stored, dict) and {"instrument", "kind", "value"} <= set(stored):
+            self.initial["gate"] = f"{stored['instrument']}:{stored['kind']}"
+            self.initial["gate_value"] = stored["value"]
         self.exercises = {e.pk: e for e in exercises}
         self.patient = patient
         cast(forms.ChoiceField, self.fields["exercise"]).choices = exercise_choices(exercises)
@@ -111,6 +130,8 @@ class PrescribedItemForm(forms.Form):
         if not exercise.is_run:
             # The step-rate boxes are hidden for other exercises: stale values there mean nothing.
             data["baseline_step_rate"] = data["target_step_rate"] = None
+            data["gate"], data["gate_value"] = "", None
+        self._gate_clean(data)
         low, high = data.get("target_low"), data.get("target_high")
         if low and high and low > high:
             self.add_error("target_high", "The high end must be at least the low end.")
@@ -130,6 +151,22 @@ class PrescribedItemForm(forms.Form):
         except ValidationError as error:
             self.add_error("caution_acknowledged", error.message_dict["caution_acknowledged"])
         return data
+
+    def _gate_clean(self, data: dict[str, Any]) -> None:
+        data["outcome_gate"] = None
+        if not data.get("gate"):
+            return
+        instrument, kind = data["gate"].split(":")
+        value = data.get("gate_value")
+        if value is None:
+            self.add_error("gate_value", "Give the score the next stage needs.")
+            return
+        try:
+            gate = OutcomeGate.parse({"instrument": instrument, "kind": kind, "value": value})
+        except GateError as error:
+            self.add_error("gate_value", f"{str(error).capitalize()}.")
+            return
+        data["outcome_gate"] = gate.as_dict() if gate else None
 
     def chosen_exercise(self):
         """The exercise the row holds now (as submitted, else as prefilled), if any."""
@@ -157,6 +194,7 @@ class PrescribedItemForm(forms.Form):
             id=data.get("id"),
             baseline_step_rate=data.get("baseline_step_rate"),
             target_step_rate=data.get("target_step_rate"),
+            outcome_gate=data.get("outcome_gate"),
         )
 
 

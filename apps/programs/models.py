@@ -123,6 +123,14 @@ class PrescribedExercise(TimeStampedModel):
         validators=[MinValueValidator(100), MaxValueValidator(250)],
         help_text="Steps per minute to aim for; by default 10 % above the preferred rate.",
     )
+    # Runs only: a questionnaire criterion for moving on to the next stage, as
+    # {"instrument": "hip-rating" | "psfs", "kind": "at_least" | "improved_by", "value": n}
+    # (apps/programs/rules.py, OutcomeGate); null: the usual rule alone.
+    outcome_gate = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="Runs only: a questionnaire score the next stage needs, e.g. hip rating ≥ 80 %.",
+    )
     ended_at = models.DateTimeField(
         null=True, blank=True, help_text="When it was taken out of the program."
     )

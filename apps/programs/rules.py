@@ -9,7 +9,7 @@ Per prescribed exercise, from its recent sessions:
 - otherwise hold.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
@@ -208,3 +208,99 @@ def at_progression_edges(
             f"{dose_reduced(dose).text(unit)}",
         )
     return suggestion
+
+
+# An optional questionnaire criterion for moving a run on to its next stage (docs/clinical.md):
+# the instrument's code, the score it is read from (apps/outcomes stores a response's scores by
+# subscale), how to name it in a reason, and its unit.
+GATE_INSTRUMENTS = {
+    "hip-rating": ("rating", "hip rating", " %", 100.0),
+    "psfs": ("mean", "PSFS", "", 10.0),
+}
+GATE_KINDS = ("at_least", "improved_by")
+
+
+class GateError(ValueError):
+    """A criterion no form should have let through."""
+
+
+@dataclass(frozen=True)
+class OutcomeGate:
+    """ "Hip rating at least 80 %" or "PSFS improved by at least 2 since the first"."""
+
+    instrument: str
+    kind: str
+    value: float
+
+    @classmethod
+    def parse(cls, data: object) -> "OutcomeGate | None":
+        """The stored criterion ({"instrument", "kind", "value"}), checked; None for none."""
+        if data in (None, {}, ""):
+            return None
+        if not isinstance(data, dict) or set(data) != {"instrument", "kind", "value"}:
+            raise GateError("give instrument, kind and value")
+        instrument, kind, value = data["instrument"], data["kind"], data["value"]
+        if instrument not in GATE_INSTRUMENTS:
+            raise GateError(f"instrument must be one of {', '.join(GATE_INSTRUMENTS)}")
+        if kind not in GATE_KINDS:
+            raise GateError(f"kind must be one of {', '.join(GATE_KINDS)}")
+        top = GATE_INSTRUMENTS[instrument][3]
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= top:
+            raise GateError(f"value must be a number above 0 and at most {top:g}")
+        return cls(instrument, kind, float(value))
+
+    def as_dict(self) -> dict[str, object]:
+        return {"instrument": self.instrument, "kind": self.kind, "value": self.value}
+
+    @property
+    def subscale(self) -> str:
+        return GATE_INSTRUMENTS[self.instrument][0]
+
+    def text(self) -> str:
+        _, name, unit, _ = GATE_INSTRUMENTS[self.instrument]
+        if self.kind == "at_least":
+            return f"{name} at least {self.value:g}{unit}"
+        return f"{name} improved by at least {self.value:g} since the first"
+
+
+@dataclass(frozen=True)
+class GateScores:
+    """The first and the latest score of the gate's instrument (None: never scored)."""
+
+    first: float | None = None
+    latest: float | None = None
+
+
+def outcome_gated(suggestion: Suggestion, gate: OutcomeGate, scores: GateScores) -> Suggestion:
+    """A run ready for its next stage moves on only when the questionnaire criterion is met;
+    any other decision is the usual rule's. The reason says which way and by how much."""
+    if suggestion.decision != Decision.PROGRESS:
+        return suggestion
+    _, name, unit, _ = GATE_INSTRUMENTS[gate.instrument]
+    need = f"{gate.value:g}{unit}"
+    if scores.latest is None or scores.first is None:
+        return replace(
+            suggestion,
+            decision=Decision.HOLD,
+            reason=f"{suggestion.reason}; no {name} yet, and this stage needs {gate.text()}",
+        )
+    if gate.kind == "at_least":
+        met = scores.latest >= gate.value
+        said = f"{name} {_score(scores.latest)}{unit}"
+        verdict = (
+            f"{said} meets the {need} this stage needs"
+            if met
+            else f"{said} is below the {need} this stage needs"
+        )
+    else:
+        delta = round(scores.latest - scores.first, 6)
+        met = delta >= gate.value
+        said = f"{name} {'up' if delta >= 0 else 'down'} {_score(abs(delta))}{unit} since the first"
+        verdict = f"{said}, {'meeting' if met else 'short of'} the {need} this stage needs"
+    if met:
+        return replace(suggestion, reason=f"{suggestion.reason}; {verdict}")
+    return replace(suggestion, decision=Decision.HOLD, reason=f"{verdict} ({suggestion.reason})")
+
+
+def _score(value: float) -> str:
+    return f"{round(value, 1):g}"

@@ -14,11 +14,14 @@ from apps.patients.selectors import clinician_patients, patients_for
 from .models import PrescribedExercise, Program, ProgressionChange
 from .rules import (
     Dose,
+    GateScores,
+    OutcomeGate,
     Session,
     Suggestion,
     Thresholds,
     at_progression_edges,
     dose_unit,
+    outcome_gated,
     progression_decision,
 )
 
@@ -190,12 +193,48 @@ def _neighbours(item: PrescribedExercise, clinic_id: int, levels: Levels) -> tup
 EVIDENCE_SESSIONS = 3
 
 
+def _gate_scores(programs: list[Program]) -> dict[tuple[int, str], GateScores]:
+    """(patient id, instrument) → the first and latest score a run's criterion reads, for the
+    patients with such a criterion; one query, none without."""
+    wanted = {
+        (program.patient_id, gate.instrument, gate.subscale)
+        for program in programs
+        for item in program.items.all()
+        if item.exercise.is_run and (gate := OutcomeGate.parse(item.outcome_gate))
+    }
+    if not wanted:
+        return {}
+    # The responses are read through the patient's reverse relation: apps.outcomes builds on
+    # programs (a schedule belongs to a program), so programs does not import it.
+    responses = Patient._meta.get_field("questionnaire_responses").related_model
+    rows = (
+        responses._default_manager.filter(
+            patient_id__in={patient for patient, _, _ in wanted},
+            questionnaire__code__in={code for _, code, _ in wanted},
+            status="completed",
+        )
+        .order_by("completed_at", "pk")
+        .values_list("patient_id", "questionnaire__code", "scores")
+    )
+    subscales = {(patient, code): subscale for patient, code, subscale in wanted}
+    found: dict[tuple[int, str], GateScores] = {}
+    for patient_id, code, scores in rows:
+        value = scores.get(subscales.get((patient_id, code), ""))
+        if value is None:
+            continue
+        before = found.get((patient_id, code))
+        found[(patient_id, code)] = GateScores(before.first if before else value, value)
+    return found
+
+
 def suggestions_by_program(
     programs: list[Program], *, now: datetime | None = None
 ) -> dict[int, list[tuple[PrescribedExercise, Suggestion]]]:
-    """Program id → [(prescribed exercise, suggestion)], for many programs in four queries."""
+    """Program id → [(prescribed exercise, suggestion)], for many programs in four queries (five
+    when a run's next stage needs a questionnaire score)."""
     sessions = items_sessions(programs, now=now or timezone.now())
     clinics, levels = _levels(programs)
+    scores = _gate_scores(programs)
     result: dict[int, list[tuple[PrescribedExercise, Suggestion]]] = {}
     for program in programs:
         rows = []
@@ -215,6 +254,10 @@ def suggestions_by_program(
                 dose=Dose(item.sets, item.target_low, item.target_high),
                 unit=unit,
             )
+            gate = OutcomeGate.parse(item.outcome_gate) if item.exercise.is_run else None
+            if gate is not None and has_next:
+                seen = scores.get((program.patient_id, gate.instrument), GateScores())
+                final = outcome_gated(final, gate, seen)
             done = tuple(s for s in sessions[item.pk] if not s.skipped)
             rows.append((item, replace(final, evidence=done[-EVIDENCE_SESSIONS:])))
         result[program.pk] = rows

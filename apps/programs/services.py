@@ -17,7 +17,7 @@ from apps.patients.models import Patient
 from apps.patients.selectors import clinician_patients
 
 from .models import PrescribedExercise, Program, ProgressionChange
-from .rules import Decision, Dose, dose_reduced, dose_unit
+from .rules import Decision, Dose, GateError, OutcomeGate, dose_reduced, dose_unit
 
 
 @dataclass
@@ -34,6 +34,7 @@ class ItemInput:
     id: int | None = None
     baseline_step_rate: int | None = None
     target_step_rate: int | None = None
+    outcome_gate: dict[str, object] | None = None
 
     @classmethod
     def from_row(cls, row: PrescribedExercise) -> "ItemInput":
@@ -49,6 +50,7 @@ class ItemInput:
             id=row.pk,
             baseline_step_rate=row.baseline_step_rate,
             target_step_rate=row.target_step_rate,
+            outcome_gate=row.outcome_gate,
         )
 
 
@@ -94,7 +96,23 @@ def _item_build(*, program: Program, item: ItemInput, order: int) -> PrescribedE
         field="target_high",
     )
     _step_rates_set(row, item)
+    _outcome_gate_set(row, item)
     return row
+
+
+def _outcome_gate_set(row: PrescribedExercise, item: ItemInput) -> None:
+    """A questionnaire criterion guards a run's next stage; other exercises have none."""
+    try:
+        gate = OutcomeGate.parse(item.outcome_gate)
+    except GateError as error:
+        raise ValidationError({"outcome_gate": f"Outcome criterion: {error}."}) from error
+    if gate is not None:
+        require(
+            row.exercise.is_run,
+            f"A questionnaire criterion applies to running stages, not to “{row.exercise.name}”.",
+            field="outcome_gate",
+        )
+    row.outcome_gate = gate.as_dict() if gate else None
 
 
 def target_step_rate_default(baseline: int) -> int:

@@ -30,11 +30,14 @@ WEIGHTS = {
     "red": 3,
     "regress": 3,
     "unread": 2,
+    "outcome_worse": 2,
     "missed": 1,
     "progress": 1,
     "missing_24h": 1,
 }
-ATTENTION = frozenset({"flare", "red", "regress", "unread", "inactive", "no_program"})
+ATTENTION = frozenset(
+    {"flare", "red", "regress", "unread", "inactive", "no_program", "outcome_worse"}
+)
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,8 @@ class Status:
     to_progress: list[str] = field(default_factory=list)
     to_regress: list[str] = field(default_factory=list)
     unread_messages: int = 0
+    # Questionnaire scores worse than before beyond their threshold, in words (apps/outcomes).
+    outcomes_worse: list[str] = field(default_factory=list)
     ever_prescribed: bool = True
     reasons: list[Reason] = field(default_factory=list)
 
@@ -195,6 +200,8 @@ def status_reasons(status: Status) -> list[Reason]:
     if status.unread_messages:
         text = _plural(status.unread_messages, "unread message", "unread messages")
         reasons.append(Reason("unread", text, WEIGHTS["unread"] * status.unread_messages))
+    for text in status.outcomes_worse:
+        reasons.append(Reason("outcome_worse", text, WEIGHTS["outcome_worse"]))
     if status.missed_7d:
         # Missing sessions is routine; a patient who did none at all in a week needs a call.
         kind = "inactive" if status.done_7d == 0 else "missed"
@@ -230,6 +237,7 @@ def status_build(
     to_regress: Sequence[str] = (),
     unread_messages: int = 0,
     followup_hours: int = 24,
+    outcomes_worse: Sequence[str] = (),
 ) -> Status:
     """The status from a patient's last weeks of workouts (oldest first) and every program they
     have had."""
@@ -256,6 +264,7 @@ def status_build(
     _adherence_fill(status, programs, days, today)
     status.to_progress, status.to_regress = list(to_progress), list(to_regress)
     status.unread_messages = unread_messages
+    status.outcomes_worse = list(outcomes_worse)
     status.ever_prescribed = bool(programs)
     status.reasons = status_reasons(status)
     return status

@@ -18,6 +18,8 @@ from django.utils import timezone
 from apps.care.models import Message, MessageReceipt
 from apps.common.signals import ALL_PARTS
 from apps.common.timezones import local_date
+from apps.outcomes.selectors import series_by_patient
+from apps.outcomes.series import worsening
 from apps.painlogs.models import Workout
 from apps.painlogs.rules import week_start
 from apps.painlogs.selectors import ActivityWeek, activity_weeks
@@ -47,7 +49,7 @@ def statuses_refresh(
     patient_ids: Iterable[int], *, parts: frozenset[str] = ALL_PARTS, now: datetime | None = None
 ) -> int:
     """Recompute and store the status of these patients; four queries for the session part,
-    eleven for all of it, whatever their number. Returns how many rows were written."""
+    twelve for all of it, whatever their number. Returns how many rows were written."""
     now = now or timezone.now()
     patients = list(
         Patient.objects.filter(pk__in=list(patient_ids), erased_at__isnull=True)
@@ -62,6 +64,7 @@ def statuses_refresh(
     suggestions = _suggestions(programs, now) if "suggestions" in parts else None
     unread = _unread(ids) if "messages" in parts else None
     weeks = _this_weeks(patients, now) if "activity" in parts else None
+    worse = _outcomes_worse(ids) if "outcomes" in parts else None
     rows = []
     for patient in patients:
         previous = getattr(patient, "status", None)
@@ -75,6 +78,7 @@ def statuses_refresh(
             to_regress=_part(suggestions, patient.pk, 1, previous, "to_regress"),
             unread_messages=_unread_of(unread, patient.pk, previous),
             followup_hours=settings.GREENLIGHT["FOLLOWUP_AFTER_HOURS"],
+            outcomes_worse=_outcomes_worse_of(worse, patient.pk, previous),
         )
         row = _row(patient.pk, status, now)
         _week_fill(row, weeks, patient.pk, previous)
@@ -209,6 +213,23 @@ def _week_fill(
         week.cardio_minutes,
         week.strength_sessions,
     )
+
+
+def _outcomes_worse(ids: list[int]) -> dict[int, list[str]]:
+    """Patient id → each questionnaire score whose latest administration is worse, in words."""
+    return {
+        patient_id: [text for text in map(worsening, series) if text]
+        for patient_id, series in series_by_patient(ids).items()
+    }
+
+
+def _outcomes_worse_of(
+    worse: dict[int, list[str]] | None, patient_id: int, previous: PatientStatus | None
+) -> list[str]:
+    if worse is None:  # not recomputed: carried over from the stored reasons
+        reasons = previous.reasons if previous else []
+        return [r["text"] for r in reasons if r["kind"] == "outcome_worse"]
+    return worse.get(patient_id, [])
 
 
 def _unread_of(

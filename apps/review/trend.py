@@ -7,11 +7,13 @@ Five queries whatever the range or the number of logs.
 """
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from apps.common.timezones import day_month, local_date
 from apps.exercises.models import DoseKind, Region
+from apps.outcomes.series import Series
 from apps.painlogs.models import Activity, ExerciseResult, Workout
 from apps.painlogs.rules import adherence, pain_mean, week_start
 from apps.painlogs.selectors import sessions_prescribed
@@ -146,10 +148,13 @@ def _change_label(change: ProgressionChange) -> str:
     return f"{arrow} {change.to_exercise.name}"
 
 
-def trend_chart_data(weeks: list[TrendWeek], *, ceiling: int) -> list[dict]:
+def trend_chart_data(
+    weeks: list[TrendWeek], *, ceiling: int, outcomes: Sequence[Series] = ()
+) -> list[dict]:
     """What the page's charts draw, one entry per week.
 
     ``ceiling`` is the current program's, for weeks without a workout to say which was in force.
+    ``outcomes`` adds each questionnaire score of the week, on 0–100 (``score_scale``).
     """
     return [
         {
@@ -168,6 +173,29 @@ def trend_chart_data(weeks: list[TrendWeek], *, ceiling: int) -> list[dict]:
             "timed_minutes": week.timed_minutes,
             "activity_minutes": week.activity_minutes,
             "changes": [_change_label(c) for c in week.changes],
+            "scores": _week_scores(week, outcomes),
         }
         for week in weeks
     ]
+
+
+def outcome_label(series: Series) -> str:
+    """The series' name on the weekly chart's 0–100 axis: PSFS (0–10) is drawn ten times."""
+    return f"{series.label} (×10)" if series.high == 10 else series.label
+
+
+def _week_scores(week: TrendWeek, outcomes: Sequence[Series]) -> dict[str, float]:
+    """The week's latest score of each series, on 0–100; the global rating of change (−7 to +7)
+    is a change itself and stays off this axis."""
+    scores = {}
+    for series in outcomes:
+        if series.low < 0:
+            continue
+        inside = [
+            p.value
+            for p in series.points
+            if p.value is not None and week.start <= p.day <= week.start + timedelta(days=6)
+        ]
+        if inside:
+            scores[outcome_label(series)] = round(inside[-1] * 100 / series.high, 1)
+    return scores

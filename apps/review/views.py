@@ -19,6 +19,8 @@ from apps.care.selectors import (
 from apps.common.decorators import clinician_required, patient_required
 from apps.common.forms import form_submit
 from apps.media.selectors import media_by_prescription
+from apps.outcomes.charts import outcome_chart_data
+from apps.outcomes.selectors import outcome_series
 from apps.painlogs.forms import WorkoutLogForm
 from apps.painlogs.selectors import (
     activities_awaiting_soreness,
@@ -119,6 +121,7 @@ def patient_detail(request, pk):
         "workouts": workouts_with_results(patient)[:RECENT_WORKOUTS],
         "activities": patient.activities.all()[:10],
         "trend": pain_trend(patient, since=today - timedelta(days=TREND_DAYS - 1)),
+        **_outcomes_context(request.user, patient),
         "status": status,
         "today": today,
         "activity_weeks": weekly_activity(patient, today=today, weeks=4),
@@ -134,6 +137,12 @@ def patient_detail(request, pk):
         .first(),
     }
     return render(request, "patients/detail.html", context)
+
+
+def _outcomes_context(user, patient) -> dict:
+    """Questionnaire scores over time, as charts and as text (the charts' alternative)."""
+    series = outcome_series(user, patient)
+    return {"outcomes": series, "outcome_charts": outcome_chart_data(series)}
 
 
 def _care_context(user, patient, program, today) -> dict:
@@ -156,12 +165,15 @@ def patient_trend(request, pk):
     form = TrendRangeForm(request.GET or None)
     weeks = form.cleaned_data["weeks"] if form.is_valid() else TrendRangeForm.DEFAULT_WEEKS
     rows = weekly_trend(patient, today=patient_today(patient, timezone.now()), weeks=weeks)
+    outcomes = outcome_series(request.user, patient)
+    ceiling = statuses_of([patient])[patient.pk].pain_ceiling
     context = {
         "patient": patient,
         "form": form,
         "weeks": rows,
         "weeks_count": weeks,
-        "chart": trend_chart_data(rows, ceiling=statuses_of([patient])[patient.pk].pain_ceiling),
+        "chart": trend_chart_data(rows, ceiling=ceiling, outcomes=outcomes),
+        "outcome_charts": outcome_chart_data(outcomes),
         "own": request.user.is_patient,
         "has_timed": any(week.timed_minutes for week in rows),
         "activities": [a for week in reversed(rows) for a in reversed(week.activities)],

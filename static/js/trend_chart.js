@@ -1,5 +1,5 @@
-// Weekly trend: pain per week with the ceiling, sessions and training volume per week, and a
-// vertical line at each week with a level change (drawn by a small inline plugin). Pain means are
+// Weekly trend: pain per week with the ceiling and the week's questionnaire scores, sessions and
+// training volume per week, and a vertical line at each week with a level change (drawn by a small inline plugin). Pain means are
 // monotone lines, which never overshoot the weeks they join. Labels come formatted from the server,
 // as dates are on the rest of the site.
 (function () {
@@ -34,8 +34,23 @@
     return w.changes.length ? "Level changes: " + w.changes.join("; ") : "";
   };
 
+  // Questionnaire scores of the week on a second axis, 0–100 (PSFS drawn ten times, and says so).
+  const scoreNames = [...new Set(weeks.flatMap((w) => Object.keys(w.scores || {})))];
+  const scoreColours = ["#198754", "#d63384", "#fd7e14", "#0dcaf0", "#6c757d"];
+  const scoreSets = scoreNames.map((name, i) => ({
+    label: name, data: weeks.map((w) => (w.scores && name in w.scores ? w.scores[name] : null)),
+    borderColor: scoreColours[i % scoreColours.length], backgroundColor: scoreColours[i % scoreColours.length],
+    pointStyle: "star", pointRadius: 6, borderWidth: 2, yAxisID: "score", cubicInterpolationMode: "monotone",
+  }));
+  const painScales = { y: { min: 0, max: 10, title: { display: true, text: "Pain (0–10)" } } };
+  if (scoreSets.length) {
+    painScales.score = { position: "right", min: 0, max: 100, grid: { drawOnChartArea: false },
+      title: { display: true, text: "Questionnaire score (0–100)" } };
+  }
+
   const pain = document.getElementById("weekly-pain-chart");
   pain.dataset.weeks = String(weeks.length);
+  pain.dataset.scores = String(scoreSets.length);
   new Chart(pain, {
     type: "line",
     data: {
@@ -46,12 +61,13 @@
         { label: "24 h after, mean", data: weeks.map((w) => w.after_mean), borderColor: "#6f42c1", backgroundColor: "#6f42c1", cubicInterpolationMode: "monotone" },
         { label: "24 h after, worst", data: weeks.map((w) => w.after_max), borderColor: "#6f42c1", backgroundColor: "#6f42c1", borderDash: [2, 3], pointStyle: "rectRot" },
         { label: "Pain ceiling", data: weeks.map((w) => w.ceiling), borderColor: "#b02a37", borderDash: [8, 4], pointRadius: 0 },
+        ...scoreSets,
       ],
     },
     options: {
       maintainAspectRatio: false, animation: false, spanGaps: true,
       datasets: { line: { clip: 8 } },  // dots at 0 and 10 drawn whole, as on the patient page
-      scales: { y: { min: 0, max: 10, title: { display: true, text: "Pain (0–10)" } } },
+      scales: painScales,
       plugins: { tooltip: { callbacks: { footer: changeTooltip } } },
     },
     plugins: [changeMarkers],

@@ -56,7 +56,8 @@ def screenshot():
 
 
 def _reference_data_load() -> None:
-    """The exercise library and education cards, as their data migrations load them."""
+    """The exercise library, education cards, starter templates and questionnaire definitions,
+    as their data migrations load them."""
     from django.apps import apps
 
     for module, loader in (
@@ -66,6 +67,7 @@ def _reference_data_load() -> None:
             "apps.program_templates.migrations.0002_load_starter_templates",
             "load_starter_templates",
         ),
+        ("apps.outcomes.migrations.0002_load_definitions", "load"),
     ):
         getattr(import_module(module), loader)(apps, None)
 

@@ -1,7 +1,9 @@
 """Create the demo clinic: a clinician, an admin and three patients with weeks of logs.
 
 Each patient shows one state of the progression rule: Maya is ready to progress, Tom is in a
-flare and due a regression, Priya is returning to running between two stages.
+flare and due a regression, Priya is returning to running between two stages. Their
+questionnaires tell the same stories: Maya's hip rating rises past its MCID, Tom's PSFS falls
+by more than its MCID, Priya's hip rating creeps up within it.
 
 Idempotent: when the demo clinic exists it only prints the logins again.
 """
@@ -29,8 +31,12 @@ from apps.care.services import (
     thread_mark_read,
     visit_note_record,
 )
+from apps.common.signals import status_stale
 from apps.exercises.models import Exercise
 from apps.media.services import media_upload
+from apps.outcomes.models import Occasion, QuestionnaireResponse, QuestionnaireSchedule
+from apps.outcomes.selectors import questionnaire_for
+from apps.outcomes.services import response_answer, response_complete, response_open
 from apps.painlogs.services import (
     ResultInput,
     activity_log,
@@ -151,6 +157,7 @@ class Command(BaseCommand):
         for demo in (MAYA, TOM, PRIYA):
             self._patient(demo, clinician=sam, rng=random.Random(demo.email), now=now)  # noqa: S311 - repeatable demo, not crypto
         _conversations(sam, now)
+        _questionnaires(sam, now)
 
     def _patient(self, demo: DemoPatient, *, clinician: User, rng: random.Random, now: datetime):
         user = User.objects.create_user(
@@ -400,3 +407,54 @@ def _conversations(sam: User, now: datetime) -> None:
     maya.programs.get(status="active").card_assignments.filter(
         card__slug="what-imaging-shows"
     ).update(read_at=now - timedelta(days=20))
+
+
+# The activities Tom named at his first visit, rated again at every follow-up (PSFS).
+TOM_ACTIVITIES = ["Running 5 km", "Sitting in the car", "Squatting to lift"]
+
+
+def _psfs(ratings: list[int]) -> dict:
+    answers: dict[str, str | int] = {}
+    for number, (name, rating) in enumerate(zip(TOM_ACTIVITIES, ratings, strict=True), 1):
+        answers[f"activity-name-{number}"] = name
+        answers[f"activity-rating-{number}"] = rating
+    return answers
+
+
+# Each administration's answers, every two (Priya: four) weeks from the program's start.
+QUESTIONNAIRES: dict[str, tuple[str, int, list[dict[str, str | int]]]] = {
+    MAYA.email: ("hip-rating", 2, [{"hip-rating": 55}, {"hip-rating": 62}, {"hip-rating": 78}]),
+    TOM.email: ("psfs", 2, [_psfs(r) for r in ([7, 6, 5], [6, 6, 4], [5, 5, 4], [4, 3, 3])]),
+    PRIYA.email: ("hip-rating", 4, [{"hip-rating": 60}, {"hip-rating": 68}]),
+}
+
+
+def _questionnaires(sam: User, now: datetime) -> None:
+    """Each patient answered their program's questionnaire on schedule, through the services."""
+    for email, (code, every, administrations) in QUESTIONNAIRES.items():
+        patient = Patient.objects.select_related("user").get(user__email=email)
+        program = patient.programs.get(status="active")
+        schedule = QuestionnaireSchedule.objects.create(
+            program=program, code=code, at_start=True, every_weeks=every, created_by=sam
+        )
+        questionnaire = questionnaire_for(clinic=patient.clinic, code=code)
+        assert questionnaire is not None  # noqa: S101 - shipped complete (docs/outcomes.md)
+        zone = ZoneInfo(patient.user.timezone)
+        for index, answers in enumerate(administrations):
+            due = program.start_date + timedelta(weeks=every * index)
+            response = response_open(
+                patient=patient,
+                questionnaire=questionnaire,
+                due_date=due,
+                occasion=Occasion.START if index == 0 else Occasion.INTERVAL,
+                schedule=schedule,
+            )
+            response_answer(user=patient.user, response=response, answers=answers)
+            response_complete(user=patient.user, response=response)
+            # Answered that evening (today's a little before now), not when the demo was seeded.
+            at = min(datetime.combine(due, time(19), tzinfo=zone), now - timedelta(hours=1))
+            QuestionnaireResponse.objects.filter(pk=response.pk).update(
+                started_at=at, completed_at=at, created_at=at, updated_at=at
+            )
+        # The status read the scores at the seeding's moment; the dates changed since.
+        status_stale([patient.pk], parts=frozenset({"outcomes"}))
