@@ -35,3 +35,29 @@ def responses_for(user: User, patient: Patient) -> QuerySet[QuestionnaireRespons
         .select_related("questionnaire", "schedule")
         .order_by("due_date", "pk")
     )
+
+
+def responses_to_answer(patient: Patient) -> list[QuestionnaireResponse]:
+    """What the patient still has to answer, newest occasion of each schedule only: a missed
+    follow-up gives way to the next one rather than piling up (apps/outcomes/schedule.py)."""
+    open_ = (
+        QuestionnaireResponse.objects.filter(patient=patient)
+        .exclude(status=QuestionnaireResponse.Status.COMPLETED)
+        .select_related("questionnaire")
+        .order_by("-due_date", "-pk")
+    )
+    seen: set[tuple[int, str]] = set()
+    kept = []
+    for response in open_:
+        key = (response.schedule_id or -response.pk, response.occasion)
+        if key not in seen:
+            seen.add(key)
+            kept.append(response)
+    return kept[::-1]
+
+
+def own_response(user: User, pk: int) -> QuestionnaireResponse:
+    """The patient's own response (anyone else: DoesNotExist, a 404)."""
+    return QuestionnaireResponse.objects.select_related("questionnaire").get(
+        pk=pk, patient__user=user
+    )
