@@ -16,4 +16,4 @@ class ScheduleForm(forms.Form):
 
     def __init__(self, *args, codes: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["code"].choices = [(c, INSTRUMENTS[c].title) for c in codes]
+        self.fields["code"].choices = [(c, INSTRUMENTS[c].title) for c in codes]  # type: ignore[attr-defined]

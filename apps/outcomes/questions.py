@@ -59,7 +59,8 @@ def _question(raw: dict[str, Any], section: str, number: int) -> Question:
 
 
 def _option(coding: dict[str, Any]) -> tuple[int, str]:
-    ordinal = next((e["valueDecimal"] for e in coding.get("extension") or [] if e["url"] == ORDINAL))
+    extensions = coding.get("extension") or []
+    ordinal = next(e["valueDecimal"] for e in extensions if e["url"] == ORDINAL)
     return int(ordinal), str(coding.get("display") or coding.get("code"))
 
 

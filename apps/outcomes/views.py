@@ -44,10 +44,11 @@ def program_questionnaires(request, pk):
     if form_submit(request, form, save, rate_limit="writes"):
         messages.success(request, "Questionnaire schedule saved.")
         return redirect("outcomes:program", program.pk)
+    schedules = program.questionnaire_schedules.all()
     context = {
         "program": program,
         "form": form,
-        "schedules": [(s, INSTRUMENTS[s.code].title) for s in program.questionnaire_schedules.all()],
+        "schedules": [(s, INSTRUMENTS[s.code].title) for s in schedules],
         "not_worded": [i for c, i in INSTRUMENTS.items() if c not in givable],
     }
     return render(request, "outcomes/program.html", context)
@@ -125,13 +126,11 @@ def _send(request, response, errors: dict):
 
 
 def _rows(asked: list[Question], values: dict, errors: dict) -> list[dict]:
-    return [
-        {"q": q, "value": values.get(q.link_id), "error": errors.get(q.link_id)} for q in asked
-    ]
+    return [{"q": q, "value": values.get(q.link_id), "error": errors.get(q.link_id)} for q in asked]
 
 
 def _whole_page(request, response, asked):
-    values, errors = dict(response.answers), {}
+    values, errors = dict(response.answers), dict[str, str]()
     if request.method == "POST":
         answers, errors = _parsed(request, asked)
         # On a refused answer the page comes back with everything as typed.
@@ -149,7 +148,7 @@ def _whole_page(request, response, asked):
 
 
 def _step(request, response, asked, question: Question):
-    values, errors = dict(response.answers), {}
+    values, errors = dict(response.answers), dict[str, str]()
     if request.method == "POST":
         answers, errors = _parsed(request, [question])
         if _save(request, response, answers, errors):

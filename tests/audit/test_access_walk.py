@@ -28,6 +28,9 @@ SHOWS_PATIENT = {
     "patients/<int:patient_pk>/programs/new/": "clinician",
     "programs/<int:pk>/edit/": "clinician",
     "programs/<int:pk>/end/": "clinician",
+    "programs/<int:pk>/questionnaires/": "clinician",
+    # the patient's own questionnaire to answer (a short one: answered on the page itself)
+    "questionnaires/<int:pk>/": "patient",
     "programs/<int:pk>/cards/": "clinician",
     "programs/<int:pk>/save-as-template/": "clinician",
     # the program's handout, for the patient and their care team alike
@@ -106,6 +109,7 @@ NO_PATIENT_DATA = {
     "activities/new/": "an empty form",
     "prescriptions/<int:item_pk>/apply/": "POST only: applies a suggestion, then redirects",
     "programs/<int:pk>/handout/email/": "POST only: emails the patient a link, then redirects",
+    "questionnaire-schedules/<int:pk>/remove/": "POST only: removes a schedule, then redirects",
     "api/v1/": "the API root",
     "api/v1/<drf_format_suffix:format>": "the API root",
     "api/v1/me/": "the caller's own account and patient id",

@@ -20,6 +20,9 @@ from apps.care.models import EducationCard
 from apps.care.services import message_send
 from apps.common.security import csp_directives, security_header_problems
 from apps.exercises.models import Progression
+from apps.outcomes.models import QuestionnaireSchedule
+from apps.outcomes.selectors import questionnaire_for
+from apps.outcomes.services import response_open
 from apps.painlogs.services import activity_log
 from apps.program_templates.models import ProgramTemplate
 from apps.reminders.models import Notification
@@ -50,6 +53,9 @@ FILLED = {
     "patients/<int:patient_pk>/programs/new/": "/patients/{patient}/programs/new/",
     "programs/<int:pk>/edit/": "/programs/{program}/edit/",
     "programs/<int:pk>/end/": "/programs/{program}/end/",
+    "programs/<int:pk>/questionnaires/": "/programs/{program}/questionnaires/",
+    "questionnaire-schedules/<int:pk>/remove/": "/questionnaire-schedules/{schedule}/remove/",
+    "questionnaires/<int:pk>/": "/questionnaires/{questionnaire_response}/",
     "prescriptions/<int:item_pk>/apply/": "/prescriptions/{item}/apply/",
     "workouts/<int:pk>/followup/": "/workouts/{workout}/followup/",
     "activities/<int:pk>/soreness/": "/activities/{activity}/soreness/",
@@ -242,6 +248,12 @@ def ids(clinician, patient, program):
         "unsubscribe": unsubscribe_token(clinician.pk),
         # a photo filmed in clinic for the patient: patient data
         "media": prescription_photo(clinician, item).pk,
+        "schedule": QuestionnaireSchedule.objects.create(program=program, code="psfs").pk,
+        "questionnaire_response": response_open(
+            patient=patient,
+            questionnaire=questionnaire_for(clinic=patient.clinic, code="hip-rating"),
+            due_date=timezone.localdate(),
+        ).pk,
     }
 
 

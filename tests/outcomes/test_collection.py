@@ -78,7 +78,8 @@ def test_ending_the_program_opens_the_discharge_questionnaire(clinician, patient
     assert response.occasion == "discharge"
     assert response.due_date == local_date(timezone.now(), patient.user.timezone)
     page = client_for(patient.user).get(reverse("painlogs:today")).content.decode()
-    assert "Questionnaires to answer" in page and response.questionnaire.title in page
+    assert "Questionnaires to answer" in page
+    assert response.questionnaire.title in page
 
 
 def test_the_clinician_page_adds_and_removes_a_questionnaire(clinician_client, program):
@@ -90,7 +91,8 @@ def test_the_clinician_page_adds_and_removes_a_questionnaire(clinician_client, p
     schedule = QuestionnaireSchedule.objects.get()
     assert (schedule.code, schedule.every_weeks, schedule.at_start) == ("psfs", 4, True)
     bad = clinician_client.post(url, {"code": "psfs", "every_weeks": "0"})
-    assert bad.status_code == 200 and 'value="0"' in bad.content.decode()
+    assert bad.status_code == 200
+    assert 'value="0"' in bad.content.decode()
     clinician_client.post(reverse("outcomes:schedule_remove", args=[schedule.pk]))
     assert not QuestionnaireSchedule.objects.exists()
 
@@ -112,7 +114,8 @@ def test_a_short_questionnaire_is_one_page_and_sent_from_it(patient, patient_cli
     url = reverse("outcomes:answer", args=[response.pk])
     assert 'type="number"' in patient_client.get(url).content.decode()
     wrong = patient_client.post(url, {"hip-rating": "140"})
-    assert wrong.status_code == 200 and 'value="140"' in wrong.content.decode()
+    assert wrong.status_code == 200
+    assert 'value="140"' in wrong.content.decode()
     done = patient_client.post(url, {"hip-rating": "70"})
     assert done.status_code == 302
     response.refresh_from_db()
@@ -148,7 +151,8 @@ def test_today_lists_a_questionnaire_with_its_progress(patient, patient_client):
         reverse("outcomes:answer", args=[response.pk]) + "?q=1", {"I1": "50", "go": "next"}
     )
     page = patient_client.get(reverse("painlogs:today")).content.decode()
-    assert "Questionnaires to answer" in page and "1 of 12 answered" in page
+    assert "Questionnaires to answer" in page
+    assert "1 of 12 answered" in page
 
 
 def test_no_one_else_can_open_a_patients_questionnaire(
