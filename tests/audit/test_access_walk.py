@@ -60,6 +60,9 @@ SHOWS_PATIENT = {
     "prescriptions/<int:item_pk>/media/new/": "clinician",
     "api/v1/prescriptions/<int:pk>/media/": "clinician patient",
     "api/v1/media/<int:pk>/": "clinician patient",
+    "api/v1/programs/<int:pk>/questionnaire-schedules/": "clinician patient",
+    "api/v1/patients/<int:pk>/questionnaire-responses/": "clinician patient",
+    "api/v1/questionnaire-responses/<int:pk>/": "clinician patient",
 }
 # The API serves the patient and their care team alike; DRF's format-suffix twins too.
 for _route in [
@@ -117,6 +120,9 @@ NO_PATIENT_DATA = {
     "api/v1/patients/<int:pk>/emergency-access/": "POST only: opening one writes its own row",
     "api/v1/prescriptions/<int:pk>/apply/": "POST only (the GET is a 405)",
     "api/v1/workouts/(?P<pk>[^/.]+)/followup/$": "POST only (the GET is a 405)",
+    "api/v1/questionnaires/": "the questionnaire definitions a clinic can give",
+    "api/v1/questionnaire-schedules/<int:pk>/": "DELETE only (the GET is a 405)",
+    "api/v1/questionnaire-responses/<int:pk>/complete/": "POST only (the GET is a 405)",
     "api/v1/workouts/(?P<pk>[^/.]+)/followup\\.(?P<format>[a-z0-9]+)/?$": "POST only",
 }
 

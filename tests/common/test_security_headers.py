@@ -88,6 +88,19 @@ FILLED = {
     "api/v1/exercises/<int:pk>/media/": "/api/v1/exercises/{exercise}/media/",
     "api/v1/prescriptions/<int:pk>/media/": "/api/v1/prescriptions/{item}/media/",
     "api/v1/media/<int:pk>/": "/api/v1/media/{media}/",
+    "api/v1/programs/<int:pk>/questionnaire-schedules/": (
+        "/api/v1/programs/{program}/questionnaire-schedules/"
+    ),
+    "api/v1/questionnaire-schedules/<int:pk>/": "/api/v1/questionnaire-schedules/{schedule}/",
+    "api/v1/patients/<int:pk>/questionnaire-responses/": (
+        "/api/v1/patients/{patient}/questionnaire-responses/"
+    ),
+    "api/v1/questionnaire-responses/<int:pk>/": (
+        "/api/v1/questionnaire-responses/{questionnaire_response}/"
+    ),
+    "api/v1/questionnaire-responses/<int:pk>/complete/": (
+        "/api/v1/questionnaire-responses/{questionnaire_response}/complete/"
+    ),
     "api/v1/patients/<int:pk>/trend/": "/api/v1/patients/{patient}/trend/",
     "api/v1/patients/<int:pk>/status/": "/api/v1/patients/{patient}/status/",
     # triage lists only who needs attention unless asked for everyone
