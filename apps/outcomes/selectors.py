@@ -61,3 +61,13 @@ def own_response(user: User, pk: int) -> QuestionnaireResponse:
     return QuestionnaireResponse.objects.select_related("questionnaire").get(
         pk=pk, patient__user=user
     )
+
+
+def responses_awaiting(patient_ids: list[int]) -> list[tuple[int, int, int]]:
+    """(response id, patient id, user id) of every unsent response of these patients: one query
+    for the reminder tick, which reminds once per response."""
+    return list(
+        QuestionnaireResponse.objects.filter(patient_id__in=patient_ids)
+        .exclude(status=QuestionnaireResponse.Status.COMPLETED)
+        .values_list("pk", "patient_id", "patient__user_id")
+    )

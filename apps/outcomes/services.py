@@ -174,23 +174,32 @@ def schedule_remove(*, clinician: User, schedule: QuestionnaireSchedule) -> None
 
 def questionnaires_due_open(patient: Patient, today: date) -> list[QuestionnaireResponse]:
     """Open (once) every questionnaire the patient's active program owes by ``today`` (local)."""
-    opened = []
+    return questionnaires_due_open_many({patient.pk: today})
+
+
+def questionnaires_due_open_many(days: Mapping[int, date]) -> list[QuestionnaireResponse]:
+    """The same for many patients at once (the reminder tick): ``days`` maps each patient's id
+    to their local date. One query finds the schedules; only those owing something write."""
     schedules = QuestionnaireSchedule.objects.filter(
-        program__patient=patient, program__status=Program.Status.ACTIVE
-    ).select_related("program")
+        program__patient_id__in=list(days), program__status=Program.Status.ACTIVE
+    ).select_related("program__patient__clinic")
+    opened = []
     for schedule in schedules:
-        questionnaire = questionnaire_for(clinic=patient.clinic, code=schedule.code)
+        program = schedule.program
+        due = occasions_due(
+            program.start_date, schedule.every_weeks, schedule.at_start, days[program.patient_id]
+        )
+        if not due:
+            continue
+        questionnaire = questionnaire_for(clinic=program.patient.clinic, code=schedule.code)
         if questionnaire is None:
             continue
-        program = schedule.program
-        for occasion, due in occasions_due(
-            program.start_date, schedule.every_weeks, schedule.at_start, today
-        ):
+        for occasion, day in due:
             opened.append(
                 response_open(
-                    patient=patient,
+                    patient=program.patient,
                     questionnaire=questionnaire,
-                    due_date=due,
+                    due_date=day,
                     occasion=occasion,
                     schedule=schedule,
                 )

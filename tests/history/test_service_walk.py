@@ -141,6 +141,11 @@ def _due_open(f):
     return outcomes.questionnaires_due_open(f.patient, f.program.start_date)
 
 
+def _due_open_many(f):
+    outcomes.schedule_set(clinician=f.clinician, program=f.program, code="psfs")
+    return outcomes.questionnaires_due_open_many({f.patient.pk: f.program.start_date})
+
+
 def _discharge_open(f):
     outcomes.schedule_set(clinician=f.clinician, program=f.program, code="grc", at_discharge=True)
     return outcomes.discharge_open(f.program)
@@ -483,6 +488,10 @@ WRITES = {
             "system",
             lambda: worker_context(_due_open)(f),
         ),
+    ),
+    "outcomes.questionnaires_due_open_many": (
+        history.QuestionnaireResponseEvent,
+        lambda f: ("system", lambda: worker_context(_due_open_many)(f)),
     ),
     "outcomes.discharge_open": (
         history.QuestionnaireResponseEvent,
