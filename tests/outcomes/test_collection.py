@@ -165,3 +165,18 @@ def test_no_one_else_can_open_a_patients_questionnaire(
         assert client_for(stranger).post(url, {"hip-rating": "10"}).status_code in (403, 404)
     response.refresh_from_db()
     assert response.answers == {}
+
+
+def test_a_likert_question_offers_its_answers_as_big_radio_buttons(patient, patient_client):
+    questionnaire_import(text=json.dumps(_worded("hagos")), clinic=patient.clinic)
+    response = _open(patient, "hagos")
+    url = reverse("outcomes:answer", args=[response.pk])
+    page = patient_client.get(f"{url}?q=1").content.decode()
+    assert "Question 1 of 37" in page
+    assert page.count('type="radio"') == 5
+    assert "<legend" in page
+    patient_client.post(f"{url}?q=1", {"S1": "2", "go": "next"})
+    patient_client.post(f"{url}?q=2", {"S2": "7", "go": "next"})  # not one of the answers
+    response.refresh_from_db()
+    assert response.answers == {"S1": 2}
+    assert patient_client.get(url)["Location"].endswith("?q=2")
