@@ -18,7 +18,7 @@ from .forms import ScheduleForm
 from .instruments import INSTRUMENTS
 from .models import QuestionnaireResponse, QuestionnaireSchedule
 from .questions import Question, first_unanswered, one_page, parse_answer, questions
-from .selectors import own_response, questionnaire_for
+from .selectors import own_response, questionnaire_for, responses_for
 
 NOT_AN_ANSWER = "Choose one of the answers, or a number within the range shown."
 
@@ -50,6 +50,7 @@ def program_questionnaires(request, pk):
         "form": form,
         "schedules": [(s, INSTRUMENTS[s.code].title) for s in schedules],
         "not_worded": [i for c, i in INSTRUMENTS.items() if c not in givable],
+        "responses": responses_for(request.user, program.patient).filter(program=program),
     }
     return render(request, "outcomes/program.html", context)
 

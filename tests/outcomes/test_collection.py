@@ -180,3 +180,17 @@ def test_a_likert_question_offers_its_answers_as_big_radio_buttons(patient, pati
     response.refresh_from_db()
     assert response.answers == {"S1": 2}
     assert patient_client.get(url)["Location"].endswith("?q=2")
+
+
+def test_the_clinician_sees_what_was_answered_and_its_score(
+    clinician, clinician_client, patient, program
+):
+    schedule = schedule_set(clinician=clinician, program=program, code="hip-rating")
+    [response] = questionnaires_due_open(patient, program.start_date)
+    assert response.schedule == schedule
+    client_for(patient.user).post(
+        reverse("outcomes:answer", args=[response.pk]), {"hip-rating": "65"}
+    )
+    page = clinician_client.get(reverse("outcomes:program", args=[program.pk])).content.decode()
+    assert "Completed" in page
+    assert "65.0" in page
