@@ -14,6 +14,14 @@ from apps.care.api import PatientMessagesReadView, PatientMessagesView
 from apps.exercises.api import ExerciseViewSet, ProgressionViewSet
 from apps.interop.api import PatientFhirView, QuestionnaireFhirView
 from apps.media.api import ExerciseMediaView, MediaDetailView, PrescriptionMediaView
+from apps.outcomes.api import (
+    PatientResponsesView,
+    ProgramSchedulesView,
+    QuestionnaireListView,
+    ResponseCompleteView,
+    ResponseDetailView,
+    ScheduleDetailView,
+)
 from apps.painlogs.api import ActivityViewSet, WorkoutViewSet
 from apps.patients.api import PatientViewSet
 from apps.program_templates.api import ProgramTemplateViewSet
@@ -82,5 +90,31 @@ urlpatterns = [
         name="prescription-media",
     ),
     path("media/<int:pk>/", MediaDetailView.as_view(), name="media-detail"),
+    path("questionnaires/", QuestionnaireListView.as_view(), name="questionnaires"),
+    path(
+        "programs/<int:pk>/questionnaire-schedules/",
+        ProgramSchedulesView.as_view(),
+        name="program-questionnaire-schedules",
+    ),
+    path(
+        "questionnaire-schedules/<int:pk>/",
+        ScheduleDetailView.as_view(),
+        name="questionnaire-schedule-detail",
+    ),
+    path(
+        "patients/<int:pk>/questionnaire-responses/",
+        PatientResponsesView.as_view(),
+        name="patient-questionnaire-responses",
+    ),
+    path(
+        "questionnaire-responses/<int:pk>/",
+        ResponseDetailView.as_view(),
+        name="questionnaire-response-detail",
+    ),
+    path(
+        "questionnaire-responses/<int:pk>/complete/",
+        ResponseCompleteView.as_view(),
+        name="questionnaire-response-complete",
+    ),
     path("", include(router.urls)),
 ]

@@ -49,6 +49,7 @@ urlpatterns = [
     path("", include("apps.care.urls")),
     path("", include("apps.program_templates.urls")),
     path("", include("apps.handouts.urls")),
+    path("", include("apps.outcomes.urls")),
     # Photos and videos: every file through an access-checked view, never MEDIA_URL.
     path("", include("apps.media.urls")),
     path("api/v1/", include("config.api_router")),

@@ -39,6 +39,7 @@ PATIENT_PAGES = [
         "program",
     ),  # the confirmation page; tests/programs/test_program_end.py ends
     ("get", "care:program_cards", "program"),
+    ("get", "outcomes:program", "program"),
     ("get", "media:prescription_new", "item"),
 ]
 PAGE_IDS = [name for _, name, _ in PATIENT_PAGES]

@@ -17,6 +17,8 @@ from django.dispatch import Signal
 ALL_PARTS = frozenset({"sessions", "suggestions", "messages", "activity", "outcomes"})
 
 patient_status_stale = Signal()  # kwargs: patient_ids (list[int]), parts (frozenset[str])
+# A program ended: the outcomes app (above programs) opens the questionnaires due at discharge.
+program_ended = Signal()  # kwargs: program (apps.programs.models.Program)
 
 
 def status_stale(patient_ids: list[int], *, parts: frozenset[str] = ALL_PARTS) -> None:

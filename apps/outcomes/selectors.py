@@ -87,3 +87,39 @@ def _instrument_order(item: tuple[tuple[str, str], object]) -> tuple[int, int]:
     spec = INSTRUMENTS[code]
     subscales = [s.code for s in spec.subscales] + [rules.SUMMARY]
     return codes.index(code), subscales.index(subscale) if subscale in subscales else 99
+
+
+def responses_to_answer(patient: Patient) -> list[QuestionnaireResponse]:
+    """What the patient still has to answer, newest occasion of each schedule only: a missed
+    follow-up gives way to the next one rather than piling up (apps/outcomes/schedule.py)."""
+    open_ = (
+        QuestionnaireResponse.objects.filter(patient=patient)
+        .exclude(status=QuestionnaireResponse.Status.COMPLETED)
+        .select_related("questionnaire")
+        .order_by("-due_date", "-pk")
+    )
+    seen: set[tuple[int, str]] = set()
+    kept = []
+    for response in open_:
+        key = (response.schedule_id or -response.pk, response.occasion)
+        if key not in seen:
+            seen.add(key)
+            kept.append(response)
+    return kept[::-1]
+
+
+def own_response(user: User, pk: int) -> QuestionnaireResponse:
+    """The patient's own response (anyone else: DoesNotExist, a 404)."""
+    return QuestionnaireResponse.objects.select_related("questionnaire").get(
+        pk=pk, patient__user=user
+    )
+
+
+def responses_awaiting(patient_ids: list[int]) -> list[tuple[int, int, int]]:
+    """(response id, patient id, user id) of every unsent response of these patients: one query
+    for the reminder tick, which reminds once per response."""
+    return list(
+        QuestionnaireResponse.objects.filter(patient_id__in=patient_ids)
+        .exclude(status=QuestionnaireResponse.Status.COMPLETED)
+        .values_list("pk", "patient_id", "patient__user_id")
+    )

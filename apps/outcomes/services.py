@@ -9,11 +9,17 @@ from django.utils import timezone
 
 from apps.accounts.models import Clinic, User
 from apps.common.signals import status_stale
+from apps.common.timezones import local_date
 from apps.patients.models import Patient
+from apps.programs.models import Program
+from apps.programs.selectors import editable_programs_for
 
 from . import rules
+from .instruments import INSTRUMENTS
 from .models import Occasion, Questionnaire, QuestionnaireResponse, QuestionnaireSchedule
 from .rules import Answer
+from .schedule import occasions_due
+from .selectors import questionnaire_for
 from .validation import DefinitionError, check, parse
 
 
@@ -121,3 +127,105 @@ def _own(user: User, response: QuestionnaireResponse) -> None:
     # Only the patient answers their own questionnaire; a clinician never fills one in for them.
     if response.patient.user_id != user.pk:
         raise PermissionDenied("Only the patient answers their questionnaire.")
+
+
+def _require_editable(clinician: User, program: Program) -> None:
+    if not editable_programs_for(clinician).filter(pk=program.pk).exists():
+        raise PermissionDenied("Only the patient's care team changes their program.")
+
+
+@transaction.atomic
+def schedule_set(
+    *,
+    clinician: User,
+    program: Program,
+    code: str,
+    at_start: bool = True,
+    every_weeks: int | None = None,
+    at_discharge: bool = False,
+) -> QuestionnaireSchedule:
+    """Attach an instrument to a program, or change when it is asked (one schedule per code)."""
+    _require_editable(clinician, program)
+    if code not in INSTRUMENTS:
+        raise ValidationError({"code": "Choose one of the questionnaires listed."})
+    if questionnaire_for(clinic=program.patient.clinic, code=code) is None:
+        raise ValidationError(
+            {"code": "Import the licensed wording first (manage.py import_questionnaire)."}
+        )
+    if not (at_start or every_weeks or at_discharge):
+        raise ValidationError("Say when to ask: at the start, every few weeks or at discharge.")
+    schedule = QuestionnaireSchedule.objects.filter(program=program, code=code).first()
+    schedule = schedule or QuestionnaireSchedule(program=program, code=code, created_by=clinician)
+    schedule.at_start, schedule.every_weeks, schedule.at_discharge = (
+        at_start,
+        every_weeks or None,
+        at_discharge,
+    )
+    schedule.full_clean()
+    schedule.save()
+    return schedule
+
+
+@transaction.atomic
+def schedule_remove(*, clinician: User, schedule: QuestionnaireSchedule) -> None:
+    """Stop asking; responses already given stay (their schedule link is cleared)."""
+    _require_editable(clinician, schedule.program)
+    # A questionnaire opened but not yet started would linger on Today with nothing behind it.
+    schedule.responses.filter(status=QuestionnaireResponse.Status.DUE).delete()
+    schedule.delete()
+
+
+def questionnaires_due_open(patient: Patient, today: date) -> list[QuestionnaireResponse]:
+    """Open (once) every questionnaire the patient's active program owes by ``today`` (local)."""
+    return questionnaires_due_open_many({patient.pk: today})
+
+
+def questionnaires_due_open_many(days: Mapping[int, date]) -> list[QuestionnaireResponse]:
+    """The same for many patients at once (the reminder tick): ``days`` maps each patient's id
+    to their local date. One query finds the schedules; only those owing something write."""
+    schedules = QuestionnaireSchedule.objects.filter(
+        program__patient_id__in=list(days), program__status=Program.Status.ACTIVE
+    ).select_related("program__patient__clinic")
+    opened = []
+    for schedule in schedules:
+        program = schedule.program
+        due = occasions_due(
+            program.start_date, schedule.every_weeks, schedule.at_start, days[program.patient_id]
+        )
+        if not due:
+            continue
+        questionnaire = questionnaire_for(clinic=program.patient.clinic, code=schedule.code)
+        if questionnaire is None:
+            continue
+        for occasion, day in due:
+            opened.append(
+                response_open(
+                    patient=program.patient,
+                    questionnaire=questionnaire,
+                    due_date=day,
+                    occasion=occasion,
+                    schedule=schedule,
+                )
+            )
+    return opened
+
+
+def discharge_open(program: Program) -> list[QuestionnaireResponse]:
+    """The questionnaires due when a program ends, opened on the patient's local end date."""
+    patient = program.patient
+    ended = program.ended_at or timezone.now()
+    day = local_date(ended, patient.user.timezone)
+    opened = []
+    for schedule in program.questionnaire_schedules.filter(at_discharge=True):
+        questionnaire = questionnaire_for(clinic=patient.clinic, code=schedule.code)
+        if questionnaire is not None:
+            opened.append(
+                response_open(
+                    patient=patient,
+                    questionnaire=questionnaire,
+                    due_date=day,
+                    occasion=Occasion.DISCHARGE,
+                    schedule=schedule,
+                )
+            )
+    return opened

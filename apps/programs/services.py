@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.common.services import model_validate_and_save, require
-from apps.common.signals import status_stale
+from apps.common.signals import program_ended, status_stale
 from apps.exercises.models import Exercise
 from apps.exercises.selectors import caution_conflicts, exercises_for
 from apps.patients.models import Patient
@@ -254,6 +254,7 @@ def program_end(*, clinician: User, program: Program, reason: str) -> Program:
     program.ended_by, program.end_reason = clinician, reason
     program.save(update_fields=["status", "ended_at", "ended_by", "end_reason", "updated_at"])
     program_end_notify(program=program)
+    program_ended.send(sender=None, program=program)
     status_stale([program.patient_id])
     return program
 

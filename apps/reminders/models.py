@@ -35,6 +35,7 @@ class Notification(TimeStampedModel):
         PROGRAM_CHANGE = "program_change", "Program change"
         MESSAGE = "message", "New message"
         EMERGENCY_ACCESS = "emergency_access", "Emergency access"
+        QUESTIONNAIRE_DUE = "questionnaire_due", "Questionnaire due"
 
     class EmailStatus(models.TextChoices):
         PENDING = "pending", "Pending"

@@ -20,7 +20,9 @@ from apps.common.decorators import clinician_required, patient_required
 from apps.common.forms import form_submit
 from apps.media.selectors import media_by_prescription
 from apps.outcomes.charts import outcome_chart_data
-from apps.outcomes.selectors import outcome_series
+from apps.outcomes.questions import questions
+from apps.outcomes.selectors import outcome_series, responses_to_answer
+from apps.outcomes.services import questionnaires_due_open
 from apps.painlogs.forms import WorkoutLogForm
 from apps.painlogs.selectors import (
     activities_awaiting_soreness,
@@ -157,6 +159,15 @@ def _care_context(user, patient, program, today) -> dict:
     }
 
 
+def _questionnaire_cards(patient) -> list[dict]:
+    cards = []
+    for response in responses_to_answer(patient):
+        asked = questions(response.questionnaire.definition)
+        answered = sum(1 for q in asked if response.answers.get(q.link_id) not in (None, ""))
+        cards.append({"response": response, "answered": answered, "count": len(asked)})
+    return cards
+
+
 @login_required
 def patient_trend(request, pk):
     """Week by week: pain, sessions, training volume, activities and level changes."""
@@ -215,6 +226,7 @@ def today(request):
         )
         return redirect("painlogs:today")
     local_today = patient_today(patient, now)
+    questionnaires_due_open(patient, local_today)
     media = media_by_prescription(patient, items)
     for item in items:
         # The card shows the photos and videos of its own prescription, then the clinic's.
@@ -239,6 +251,7 @@ def today(request):
             else [],
             "ended": None if program else last_ended_program(patient),
             "cards": cards_unread(patient),
+            "questionnaires": _questionnaire_cards(patient),
             "next_visit": next_visit(patient, today=local_today),
             "this_week": status.this_week,
             "status": status,

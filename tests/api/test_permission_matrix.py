@@ -15,7 +15,9 @@ from rest_framework.test import APIClient
 
 from apps.accounts.mfa import mfa_ticket_issue
 from apps.exercises.models import Progression
-from apps.outcomes.models import Questionnaire
+from apps.outcomes.models import Questionnaire, QuestionnaireSchedule
+from apps.outcomes.selectors import questionnaire_for
+from apps.outcomes.services import response_answer, response_open
 from apps.painlogs.services import ResultInput, activity_log, workout_log
 from apps.program_templates.services import template_from_program
 from tests.factories import (
@@ -105,6 +107,16 @@ EXPECTED = {
     ("POST", "/api/v1/prescriptions/{id}/media/"): _statuses(401, 403, 404, 201, 404),
     ("GET", "/api/v1/media/{id}/"): READ_OWN,
     ("DELETE", "/api/v1/media/{id}/"): _statuses(401, 403, 404, 204, 404),
+    # the definitions a caller's clinic can give: names and versions, no patient data
+    ("GET", "/api/v1/questionnaires/"): READ_ALL,
+    ("GET", "/api/v1/programs/{id}/questionnaire-schedules/"): READ_OWN,
+    ("POST", "/api/v1/programs/{id}/questionnaire-schedules/"): _statuses(401, 403, 404, 201, 404),
+    ("DELETE", "/api/v1/questionnaire-schedules/{id}/"): _statuses(401, 403, 404, 204, 404),
+    ("GET", "/api/v1/patients/{id}/questionnaire-responses/"): READ_OWN,
+    ("GET", "/api/v1/questionnaire-responses/{id}/"): READ_OWN,
+    # only the patient answers and sends; their clinician reads
+    ("PATCH", "/api/v1/questionnaire-responses/{id}/"): _statuses(401, 200, 404, 403, 404),
+    ("POST", "/api/v1/questionnaire-responses/{id}/complete/"): _statuses(401, 200, 404, 403, 404),
 }
 
 
@@ -156,7 +168,18 @@ def world(patient, program, other_patient, clinician, other_clinic_clinician):
         "activity": activity,
         "patient_token": AuthToken.objects.create(patient.user)[0],
         "media": prescription_photo(clinician, program.items.first()),
+        "schedule": QuestionnaireSchedule.objects.create(program=program, code="psfs"),
+        "response": _hip_rating_answered(patient),
     }
+
+
+def _hip_rating_answered(patient):
+    response = response_open(
+        patient=patient,
+        questionnaire=questionnaire_for(clinic=patient.clinic, code="hip-rating"),
+        due_date=timezone.localdate(),
+    )
+    return response_answer(user=patient.user, response=response, answers={"hip-rating": 60})
 
 
 def _path(method, path, world) -> str:
@@ -180,6 +203,11 @@ def _path(method, path, world) -> str:
         "/api/v1/exercises/{id}/media/": library_exercise("hip-hike").pk,
         "/api/v1/prescriptions/{id}/media/": world["program"].items.first().pk,
         "/api/v1/media/{id}/": world["media"].pk,
+        "/api/v1/programs/{id}/questionnaire-schedules/": world["program"].pk,
+        "/api/v1/questionnaire-schedules/{id}/": world["schedule"].pk,
+        "/api/v1/patients/{id}/questionnaire-responses/": world["patient"].pk,
+        "/api/v1/questionnaire-responses/{id}/": world["response"].pk,
+        "/api/v1/questionnaire-responses/{id}/complete/": world["response"].pk,
     }
     return path.format(
         id=ids.get(path),
@@ -248,6 +276,8 @@ def _body(method, path, role, world):
         "/api/v1/workouts/{id}/followup/": {"pain": 1},
         "/api/v1/exercises/{id}/media/": {"file": upload(image_bytes()), "caption": "Side"},
         "/api/v1/prescriptions/{id}/media/": {"file": upload(image_bytes()), "caption": "Top"},
+        "/api/v1/programs/{id}/questionnaire-schedules/": {"code": "grc", "every_weeks": 4},
+        "/api/v1/questionnaire-responses/{id}/": {"answers": {"hip-rating": 75}},
     }
     return bodies.get(path)
 

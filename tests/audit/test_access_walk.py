@@ -28,6 +28,9 @@ SHOWS_PATIENT = {
     "patients/<int:patient_pk>/programs/new/": "clinician",
     "programs/<int:pk>/edit/": "clinician",
     "programs/<int:pk>/end/": "clinician",
+    "programs/<int:pk>/questionnaires/": "clinician",
+    # the patient's own questionnaire to answer (a short one: answered on the page itself)
+    "questionnaires/<int:pk>/": "patient",
     "programs/<int:pk>/cards/": "clinician",
     "programs/<int:pk>/save-as-template/": "clinician",
     # the program's handout, for the patient and their care team alike
@@ -58,6 +61,9 @@ SHOWS_PATIENT = {
     "prescriptions/<int:item_pk>/media/new/": "clinician",
     "api/v1/prescriptions/<int:pk>/media/": "clinician patient",
     "api/v1/media/<int:pk>/": "clinician patient",
+    "api/v1/programs/<int:pk>/questionnaire-schedules/": "clinician patient",
+    "api/v1/patients/<int:pk>/questionnaire-responses/": "clinician patient",
+    "api/v1/questionnaire-responses/<int:pk>/": "clinician patient",
 }
 # The API serves the patient and their care team alike; DRF's format-suffix twins too.
 for _route in [
@@ -107,6 +113,7 @@ NO_PATIENT_DATA = {
     "activities/new/": "an empty form",
     "prescriptions/<int:item_pk>/apply/": "POST only: applies a suggestion, then redirects",
     "programs/<int:pk>/handout/email/": "POST only: emails the patient a link, then redirects",
+    "questionnaire-schedules/<int:pk>/remove/": "POST only: removes a schedule, then redirects",
     "api/v1/": "the API root",
     "api/v1/<drf_format_suffix:format>": "the API root",
     "api/v1/me/": "the caller's own account and patient id",
@@ -115,6 +122,9 @@ NO_PATIENT_DATA = {
     "api/v1/patients/<int:pk>/emergency-access/": "POST only: opening one writes its own row",
     "api/v1/prescriptions/<int:pk>/apply/": "POST only (the GET is a 405)",
     "api/v1/workouts/(?P<pk>[^/.]+)/followup/$": "POST only (the GET is a 405)",
+    "api/v1/questionnaires/": "the questionnaire definitions a clinic can give",
+    "api/v1/questionnaire-schedules/<int:pk>/": "DELETE only (the GET is a 405)",
+    "api/v1/questionnaire-responses/<int:pk>/complete/": "POST only (the GET is a 405)",
     "api/v1/workouts/(?P<pk>[^/.]+)/followup\\.(?P<format>[a-z0-9]+)/?$": "POST only",
 }
 

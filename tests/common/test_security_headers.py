@@ -20,7 +20,9 @@ from apps.care.models import EducationCard
 from apps.care.services import message_send
 from apps.common.security import csp_directives, security_header_problems
 from apps.exercises.models import Progression
-from apps.outcomes.models import Questionnaire
+from apps.outcomes.models import Questionnaire, QuestionnaireSchedule
+from apps.outcomes.selectors import questionnaire_for
+from apps.outcomes.services import response_open
 from apps.painlogs.services import activity_log
 from apps.program_templates.models import ProgramTemplate
 from apps.reminders.models import Notification
@@ -52,6 +54,9 @@ FILLED = {
     "patients/<int:patient_pk>/programs/new/": "/patients/{patient}/programs/new/",
     "programs/<int:pk>/edit/": "/programs/{program}/edit/",
     "programs/<int:pk>/end/": "/programs/{program}/end/",
+    "programs/<int:pk>/questionnaires/": "/programs/{program}/questionnaires/",
+    "questionnaire-schedules/<int:pk>/remove/": "/questionnaire-schedules/{schedule}/remove/",
+    "questionnaires/<int:pk>/": "/questionnaires/{questionnaire_response}/",
     "prescriptions/<int:item_pk>/apply/": "/prescriptions/{item}/apply/",
     "workouts/<int:pk>/followup/": "/workouts/{workout}/followup/",
     "activities/<int:pk>/soreness/": "/activities/{activity}/soreness/",
@@ -84,6 +89,19 @@ FILLED = {
     "api/v1/exercises/<int:pk>/media/": "/api/v1/exercises/{exercise}/media/",
     "api/v1/prescriptions/<int:pk>/media/": "/api/v1/prescriptions/{item}/media/",
     "api/v1/media/<int:pk>/": "/api/v1/media/{media}/",
+    "api/v1/programs/<int:pk>/questionnaire-schedules/": (
+        "/api/v1/programs/{program}/questionnaire-schedules/"
+    ),
+    "api/v1/questionnaire-schedules/<int:pk>/": "/api/v1/questionnaire-schedules/{schedule}/",
+    "api/v1/patients/<int:pk>/questionnaire-responses/": (
+        "/api/v1/patients/{patient}/questionnaire-responses/"
+    ),
+    "api/v1/questionnaire-responses/<int:pk>/": (
+        "/api/v1/questionnaire-responses/{questionnaire_response}/"
+    ),
+    "api/v1/questionnaire-responses/<int:pk>/complete/": (
+        "/api/v1/questionnaire-responses/{questionnaire_response}/complete/"
+    ),
     "api/v1/patients/<int:pk>/trend/": "/api/v1/patients/{patient}/trend/",
     "api/v1/patients/<int:pk>/status/": "/api/v1/patients/{patient}/status/",
     # triage lists only who needs attention unless asked for everyone
@@ -246,6 +264,12 @@ def ids(clinician, patient, program):
         # a photo filmed in clinic for the patient: patient data
         "media": prescription_photo(clinician, item).pk,
         "questionnaire": Questionnaire.objects.get(clinic=None, code="psfs").pk,
+        "schedule": QuestionnaireSchedule.objects.create(program=program, code="psfs").pk,
+        "questionnaire_response": response_open(
+            patient=patient,
+            questionnaire=questionnaire_for(clinic=patient.clinic, code="hip-rating"),
+            due_date=timezone.localdate(),
+        ).pk,
     }
 
 

@@ -118,6 +118,7 @@ def clinician_pages(patient, program) -> list[str]:
         f"/programs/{program.pk}/edit/",
         f"/programs/{program.pk}/cards/",
         f"/programs/{program.pk}/end/",
+        f"/programs/{program.pk}/questionnaires/",
         f"/programs/{program.pk}/save-as-template/",
         f"/patients/{patient.pk}/programs/new/?template={starter.pk}",
         "/program-templates/",

@@ -136,6 +136,21 @@ def _hip_rating(f, answers=None):
     return response
 
 
+def _due_open(f):
+    outcomes.schedule_set(clinician=f.clinician, program=f.program, code="psfs")
+    return outcomes.questionnaires_due_open(f.patient, f.program.start_date)
+
+
+def _due_open_many(f):
+    outcomes.schedule_set(clinician=f.clinician, program=f.program, code="psfs")
+    return outcomes.questionnaires_due_open_many({f.patient.pk: f.program.start_date})
+
+
+def _discharge_open(f):
+    outcomes.schedule_set(clinician=f.clinician, program=f.program, code="grc", at_discharge=True)
+    return outcomes.discharge_open(f.program)
+
+
 def _assignment(f):
     card = EducationCard.objects.filter(clinic__isnull=True).first()
     care.program_cards_set(clinician=f.clinician, program=f.program, cards=[card])
@@ -447,6 +462,40 @@ WRITES = {
                 user=f.clinician, media=prescription_photo(f.clinician, _bridge(f.program))
             ),
         ),
+    ),
+    "outcomes.schedule_set": (
+        history.QuestionnaireScheduleEvent,
+        lambda f: (
+            f.clinician,
+            lambda: outcomes.schedule_set(clinician=f.clinician, program=f.program, code="psfs"),
+        ),
+    ),
+    "outcomes.schedule_remove": (
+        history.QuestionnaireScheduleEvent,
+        lambda f: (
+            f.clinician,
+            lambda: outcomes.schedule_remove(
+                clinician=f.clinician,
+                schedule=outcomes.schedule_set(
+                    clinician=f.clinician, program=f.program, code="grc"
+                ),
+            ),
+        ),
+    ),
+    "outcomes.questionnaires_due_open": (
+        history.QuestionnaireResponseEvent,
+        lambda f: (
+            "system",
+            lambda: worker_context(_due_open)(f),
+        ),
+    ),
+    "outcomes.questionnaires_due_open_many": (
+        history.QuestionnaireResponseEvent,
+        lambda f: ("system", lambda: worker_context(_due_open_many)(f)),
+    ),
+    "outcomes.discharge_open": (
+        history.QuestionnaireResponseEvent,
+        lambda f: ("system", lambda: worker_context(_discharge_open)(f)),
     ),
     "outcomes.response_open": (
         history.QuestionnaireResponseEvent,

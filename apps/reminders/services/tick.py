@@ -12,6 +12,8 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.outcomes.selectors import responses_awaiting
+from apps.outcomes.services import questionnaires_due_open_many
 from apps.review.selectors import attention_counts
 
 from .. import selectors
@@ -82,6 +84,32 @@ def _inactive_due(now: datetime, candidates: list[Mapping[str, Any]]) -> list[Du
                 )
             )
     return due
+
+
+def _questionnaires_due(now: datetime, candidates: list[Mapping[str, Any]]) -> list[Due]:
+    """At each patient's reminder time, open what their schedules owe, then remind once per
+    unsent questionnaire (the occurrence is the response, so a reminder is never repeated)."""
+    days = {}
+    for row in candidates:
+        today = local_days_around(now, row["tz"])[1]
+        at = local_moment(today, row["at"], row["tz"])
+        if at <= now < at + WORKOUT_REMINDER_WINDOW:
+            days[row["patient_id"]] = today
+    if not days:
+        return []
+    questionnaires_due_open_many(days)
+    return [
+        Due(
+            user_id,
+            patient_id,
+            Notification.Kind.QUESTIONNAIRE_DUE,
+            f"response-{pk}",
+            # A link only: which questionnaire, let alone its answers, is health data.
+            "Your care team has a few questions for you",
+            reverse("outcomes:answer", args=[pk]),
+        )
+        for pk, patient_id, user_id in responses_awaiting(list(days))
+    ]
 
 
 def _digests_due(now: datetime) -> list[Due]:
@@ -189,6 +217,7 @@ def reminders_tick(*, now: datetime | None = None) -> int:
         _workouts_due(now, candidates)
         + _inactive_due(now, candidates)
         + _followups_due(now)
+        + _questionnaires_due(now, candidates)
         + _digests_due(now)
     )
     if not due:
