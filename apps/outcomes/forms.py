@@ -17,3 +17,23 @@ class ScheduleForm(forms.Form):
     def __init__(self, *args, codes: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["code"].choices = [(c, INSTRUMENTS[c].title) for c in codes]  # type: ignore[attr-defined]
+
+
+# A definition is a few hundred kilobytes at most (HAGOS, 37 items, is about 80 KB).
+DEFINITION_MAX_BYTES = 1024 * 1024
+
+
+class DefinitionImportForm(forms.Form):
+    definition = forms.FileField(
+        label="Questionnaire definition (FHIR R4 JSON, with the licensor's wording)",
+        widget=forms.ClearableFileInput(attrs={"accept": "application/json,.json"}),
+    )
+
+    def clean_definition(self) -> str:
+        upload = self.cleaned_data["definition"]
+        if upload.size > DEFINITION_MAX_BYTES:
+            raise forms.ValidationError("This file is over 1 MB; a definition is far smaller.")
+        try:
+            return upload.read().decode("utf-8")
+        except UnicodeDecodeError:
+            raise forms.ValidationError("This file is not text (UTF-8 JSON).") from None

@@ -7,4 +7,5 @@ urlpatterns = [
     path("programs/<int:pk>/questionnaires/", views.program_questionnaires, name="program"),
     path("questionnaire-schedules/<int:pk>/remove/", views.schedule_remove, name="schedule_remove"),
     path("questionnaires/<int:pk>/", views.answer, name="answer"),
+    path("clinic/questionnaires/", views.definitions, name="definitions"),
 ]

@@ -9,16 +9,16 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from apps.audit.services import access_note
-from apps.common.decorators import clinician_required, patient_required
+from apps.common.decorators import clinic_admin_required, clinician_required, patient_required
 from apps.common.forms import form_submit
 from apps.programs.selectors import editable_programs_for
 
 from . import services
-from .forms import ScheduleForm
+from .forms import DefinitionImportForm, ScheduleForm
 from .instruments import INSTRUMENTS
 from .models import QuestionnaireResponse, QuestionnaireSchedule
 from .questions import Question, first_unanswered, one_page, parse_answer, questions
-from .selectors import own_response, questionnaire_for, responses_for
+from .selectors import own_response, questionnaire_for, questionnaires_for, responses_for
 
 NOT_AN_ANSWER = "Choose one of the answers, or a number within the range shown."
 
@@ -178,3 +178,27 @@ def _review(request, response, asked):
     context = {"response": response, "rows": _rows(asked, response.answers, errors)}
     context |= {"errors": errors, "count": len(asked)}
     return render(request, "outcomes/review.html", context)
+
+
+@clinic_admin_required
+def definitions(request):
+    """The questionnaires the clinic can give, and the import of a licensed instrument's wording.
+
+    Importing validates the document against the instrument's known structure; any problem is
+    listed on the form and nothing is stored (services.questionnaire_import).
+    """
+    form = DefinitionImportForm(request.POST or None, request.FILES or None)
+    imported = form_submit(
+        request,
+        form,
+        lambda data: services.questionnaire_import(
+            text=data["definition"], clinic=request.user.clinic
+        ),
+    )
+    if imported:
+        messages.success(
+            request, f"{imported.title} (version {imported.version}) can now be given to patients."
+        )
+        return redirect("outcomes:definitions")
+    rows = questionnaires_for(request.user.clinic).order_by("code", "clinic_id", "-created_at")
+    return render(request, "outcomes/definitions.html", {"form": form, "questionnaires": rows})

@@ -114,6 +114,7 @@ NO_PATIENT_DATA = {
     "prescriptions/<int:item_pk>/apply/": "POST only: applies a suggestion, then redirects",
     "programs/<int:pk>/handout/email/": "POST only: emails the patient a link, then redirects",
     "questionnaire-schedules/<int:pk>/remove/": "POST only: removes a schedule, then redirects",
+    "clinic/questionnaires/": "the clinic's questionnaire definitions, about no patient",
     "api/v1/": "the API root",
     "api/v1/<drf_format_suffix:format>": "the API root",
     "api/v1/me/": "the caller's own account and patient id",

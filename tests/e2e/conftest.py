@@ -95,6 +95,7 @@ def clinic_admin_pages(patient) -> list[str]:
         f"/patients/{patient.pk}/erase/",
         f"/patients/{patient.pk}/audit/",
         "/accounts/team/",
+        "/clinic/questionnaires/",
     ]
 
 
