@@ -123,3 +123,14 @@ def responses_awaiting(patient_ids: list[int]) -> list[tuple[int, int, int]]:
         .exclude(status=QuestionnaireResponse.Status.COMPLETED)
         .values_list("pk", "patient_id", "patient__user_id")
     )
+
+
+def response_for(user: User, pk: int) -> QuestionnaireResponse:
+    """One completed response of a patient ``user`` may see (anyone else: DoesNotExist, a 404)."""
+    return QuestionnaireResponse.objects.select_related(
+        "questionnaire", "patient__user", "program"
+    ).get(
+        pk=pk,
+        patient__in=patients_for(user),
+        status=QuestionnaireResponse.Status.COMPLETED,
+    )

@@ -18,7 +18,13 @@ from .forms import DefinitionImportForm, ScheduleForm
 from .instruments import INSTRUMENTS
 from .models import QuestionnaireResponse, QuestionnaireSchedule
 from .questions import Question, first_unanswered, one_page, parse_answer, questions
-from .selectors import own_response, questionnaire_for, questionnaires_for, responses_for
+from .selectors import (
+    own_response,
+    questionnaire_for,
+    questionnaires_for,
+    response_for,
+    responses_for,
+)
 
 NOT_AN_ANSWER = "Choose one of the answers, or a number within the range shown."
 
@@ -202,3 +208,25 @@ def definitions(request):
         return redirect("outcomes:definitions")
     rows = questionnaires_for(request.user.clinic).order_by("code", "clinic_id", "-created_at")
     return render(request, "outcomes/definitions.html", {"form": form, "questionnaires": rows})
+
+
+@clinician_required
+def response_detail(request, pk):
+    """A sent response item by item, as the patient answered it (read-only)."""
+    try:
+        response = response_for(request.user, pk)
+    except QuestionnaireResponse.DoesNotExist:
+        raise Http404 from None
+    access_note(request, [response.patient_id])
+    asked = questions(response.questionnaire.definition)
+    rows = [(q, _answer_text(q, response.answers.get(q.link_id))) for q in asked]
+    return render(request, "outcomes/response.html", {"response": response, "rows": rows})
+
+
+def _answer_text(question: Question, value) -> str:
+    if value is None or value == "":
+        return "Not answered"
+    labels = dict(question.options)
+    if question.control == "choice" and value in labels:
+        return f"{labels[value]} ({value})"
+    return str(value)

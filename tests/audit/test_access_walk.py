@@ -31,6 +31,7 @@ SHOWS_PATIENT = {
     "programs/<int:pk>/questionnaires/": "clinician",
     # the patient's own questionnaire to answer (a short one: answered on the page itself)
     "questionnaires/<int:pk>/": "patient",
+    "questionnaire-responses/<int:pk>/": "clinician",
     "programs/<int:pk>/cards/": "clinician",
     "programs/<int:pk>/save-as-template/": "clinician",
     # the program's handout, for the patient and their care team alike

@@ -22,7 +22,7 @@ from apps.common.security import csp_directives, security_header_problems
 from apps.exercises.models import Progression
 from apps.outcomes.models import Questionnaire, QuestionnaireSchedule
 from apps.outcomes.selectors import questionnaire_for
-from apps.outcomes.services import response_open
+from apps.outcomes.services import response_answer, response_complete, response_open
 from apps.painlogs.services import activity_log
 from apps.program_templates.models import ProgramTemplate
 from apps.reminders.models import Notification
@@ -57,6 +57,7 @@ FILLED = {
     "programs/<int:pk>/questionnaires/": "/programs/{program}/questionnaires/",
     "questionnaire-schedules/<int:pk>/remove/": "/questionnaire-schedules/{schedule}/remove/",
     "questionnaires/<int:pk>/": "/questionnaires/{questionnaire_response}/",
+    "questionnaire-responses/<int:pk>/": "/questionnaire-responses/{sent_response}/",
     "prescriptions/<int:item_pk>/apply/": "/prescriptions/{item}/apply/",
     "workouts/<int:pk>/followup/": "/workouts/{workout}/followup/",
     "activities/<int:pk>/soreness/": "/activities/{activity}/soreness/",
@@ -270,7 +271,18 @@ def ids(clinician, patient, program):
             questionnaire=questionnaire_for(clinic=patient.clinic, code="hip-rating"),
             due_date=timezone.localdate(),
         ).pk,
+        "sent_response": _sent_hip_rating(patient).pk,
     }
+
+
+def _sent_hip_rating(patient):
+    response = response_open(
+        patient=patient,
+        questionnaire=questionnaire_for(clinic=patient.clinic, code="hip-rating"),
+        due_date=timezone.localdate() - timedelta(days=14),
+    )
+    response_answer(user=patient.user, response=response, answers={"hip-rating": 70})
+    return response_complete(user=patient.user, response=response)
 
 
 def signed_in_client(persona, request, client):
