@@ -99,11 +99,32 @@ def clinic_admin_pages(patient) -> list[str]:
     ]
 
 
+def _sent_questionnaire(patient, program):
+    """A PSFS the patient sent, so that the clinician's page of its answers has something."""
+    from apps.outcomes.models import QuestionnaireSchedule
+    from apps.outcomes.selectors import questionnaire_for
+    from apps.outcomes.services import response_answer, response_complete, response_open
+
+    response = response_open(
+        patient=patient,
+        questionnaire=questionnaire_for(clinic=patient.clinic, code="psfs"),
+        due_date=program.start_date,
+        occasion="start",
+        schedule=QuestionnaireSchedule.objects.get_or_create(program=program, code="psfs")[0],
+    )
+    if response.status == "completed":  # asked for a second time in the same test
+        return response
+    answers = {"activity-name-1": "Running 5 km", "activity-rating-1": 4}
+    response_answer(user=patient.user, response=response, answers=answers)
+    return response_complete(user=patient.user, response=response)
+
+
 def clinician_pages(patient, program) -> list[str]:
     """The clinician's main pages, for the checks every page must pass (CSP, accessibility)."""
     from apps.program_templates.models import ProgramTemplate
 
     starter = ProgramTemplate.objects.filter(clinic__isnull=True).first()
+    sent = _sent_questionnaire(patient, program)
     return [
         "/patients/triage/",
         "/patients/triage/?show=all",
@@ -120,6 +141,7 @@ def clinician_pages(patient, program) -> list[str]:
         f"/programs/{program.pk}/cards/",
         f"/programs/{program.pk}/end/",
         f"/programs/{program.pk}/questionnaires/",
+        f"/questionnaire-responses/{sent.pk}/",
         f"/programs/{program.pk}/save-as-template/",
         f"/patients/{patient.pk}/programs/new/?template={starter.pk}",
         "/program-templates/",
