@@ -75,7 +75,9 @@ def test_the_search_finds_by_caution_shows_it_before_picking_and_adds_with_the_k
     search.press("Enter")
 
     row = page.locator("#items .item-form").first
-    expect(row.locator("select")).to_have_value(str(_exercise_pk("side-plank-knee")))
+    expect(row.locator('select[name$="-exercise"]')).to_have_value(
+        str(_exercise_pk("side-plank-knee"))
+    )
     expect(row.get_by_label("From (seconds)")).to_have_value("20")
     expect(page.get_by_role("status")).to_have_text(re.compile("added as exercise 1"))
 
