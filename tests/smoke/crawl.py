@@ -205,6 +205,10 @@ class Visitor:
         return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
+# A detail whose list has another name: /fhir/Questionnaire/{id} takes its id from /questionnaires/.
+ALIASES = {"Questionnaire": "questionnaires"}
+
+
 @dataclass
 class ApiWalk:
     """Every GET operation of the OpenAPI schema, with ids taken from the lists it returned."""
@@ -212,6 +216,8 @@ class ApiWalk:
     visitor: Visitor
     token: str
     ids: dict[str, int] = field(default_factory=dict)
+    # Lists the role was refused (401/403): their details are asked with a made-up id.
+    refused: set[str] = field(default_factory=set)
 
     def get(self, path: str) -> requests.Response:
         return self.visitor.request(
@@ -240,13 +246,20 @@ class ApiWalk:
         parts = template.strip("/").split("/")
         for i, part in enumerate(parts):
             if part.startswith("{"):
-                collection = parts[i - 1]
-                if collection not in self.ids:
+                collection = ALIASES.get(parts[i - 1], parts[i - 1])
+                if collection in self.ids:
+                    parts[i] = str(self.ids[collection])
+                elif collection in self.refused:
+                    # The role may not list these: its detail must refuse too (never a 500).
+                    parts[i] = "0"
+                else:
                     return None
-                parts[i] = str(self.ids[collection])
-        return "/" + "/".join(parts) + "/"
+        # FHIR paths have no trailing slash (/fhir/Questionnaire/{id}); the others do.
+        return "/" + "/".join(parts) + ("/" if template.endswith("/") else "")
 
     def _remember(self, path: str, response: requests.Response) -> None:
+        if response.status_code in (401, 403):
+            self.refused.add(path.strip("/").split("/")[-1])
         if response.status_code != 200:
             return
         body = response.json()
@@ -254,5 +267,6 @@ class ApiWalk:
         if isinstance(results, list) and results and "id" in results[0]:
             self.ids.setdefault(path.strip("/").split("/")[-1], results[0]["id"])
             # A program's items are the prescriptions that /prescriptions/{id}/... name.
-            if items := results[0].get("items"):
+            items = results[0].get("items")
+            if path.rstrip("/").endswith("programs") and items:
                 self.ids.setdefault("prescriptions", items[0]["id"])
